@@ -1,0 +1,1 @@
+"""The ``sohoa`` command. Messages to people are Vietnamese; JSON goes to standard output."""

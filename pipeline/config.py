@@ -1,0 +1,188 @@
+"""One typed settings object, read from a TOML file and ``SOHOA_*`` environment variables.
+
+Every knob lives here with a safe default, so a fresh checkout runs with no configuration.
+Names map mechanically: the field ``ocr.languages`` is ``[ocr] languages`` in TOML and
+``SOHOA_OCR_LANGUAGES`` in the environment; top-level fields are ``SOHOA_<NAME>``.
+Precedence: environment > TOML file > defaults. The file is ``$SOHOA_CONFIG`` if set, else
+``./sohoa.toml``, else ``$SOHOA_HOME/sohoa.toml``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import SohoaError
+
+ENV_PREFIX = "SOHOA_"
+
+
+class ConfigError(SohoaError):
+    code = "cau-hinh-sai"
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    #: Folder of the embedded local store; empty means ``<home>/store``.
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    #: Tesseract languages, ``+``-separated (``vie``, ``vie+eng``).
+    languages: str = "vie"
+    #: Resolution pages are rasterised at when the PDF does not say better.
+    dpi: int = 300
+    #: Scans are rasterised at their own resolution, kept within these bounds.
+    min_dpi: int = 150
+    max_dpi: int = 400
+    #: Tesseract page segmentation mode.
+    psm: int = 3
+    #: Seconds one page may take; a page over it keeps no text and sends the document to review.
+    page_timeout: float = 300.0
+    #: A page with a text layer is read from it (not OCRed) when the page is not mostly an
+    #: image, or when its words cover at least this share of the page: a stamp's few words
+    #: over a scan do not make the scan born-digital.
+    text_layer_min_coverage: float = 0.02
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    #: A document whose OCR confidence (0..1) is below this goes to ``review``.
+    min_confidence: float = 0.70
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    #: A file is taken once its size and mtime stayed unchanged this long.
+    quiet_seconds: float = 2.0
+    #: Seconds between scans of the folder (polling, and the safety-net rescan with inotify).
+    poll_interval: float = 1.0
+    #: Poll instead of inotify (network shares, where events do not arrive).
+    polling: bool = False
+    #: Where processed and rejected files go; relative paths are inside the watched folder.
+    done_dir: str = "done"
+    quarantine_dir: str = "quarantine"
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    max_file_mb: int = 1024
+    max_pages: int = 5000
+    #: Guards against decompression bombs; a 600 dpi A3 colour scan is ~70 Mpx.
+    max_image_megapixels: int = 300
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: Working folder: the local store, logs and caches live under it.
+    home: Path = Path("var")
+    #: Time zone of timestamps (signing time, receipt time).
+    timezone: str = "Asia/Ho_Chi_Minh"
+    #: Station name recorded when a file arrives without one.
+    station: str = "mac-dinh"
+    #: Parallel OCR processes; 0 means one per CPU core.
+    jobs: int = 0
+    store: StoreSettings = field(default_factory=StoreSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    review: ReviewSettings = field(default_factory=ReviewSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store.path) if self.store.path else self.home / "store"
+
+    @property
+    def workers(self) -> int:
+        return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, config_file: Path | None = None
+) -> Settings:
+    """Build the settings; raise :class:`ConfigError` (Vietnamese) on a bad value or file."""
+    env = os.environ if environ is None else environ
+    path = config_file or _find_config_file(env)
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(
+                f"Không đọc được tệp cấu hình {path}: {exc}", detail=repr(exc)
+            ) from exc
+    settings: Settings = _build(Settings, data, env, ENV_PREFIX, str(path or "môi trường"))
+    return settings
+
+
+def _find_config_file(env: Mapping[str, str]) -> Path | None:
+    explicit = env.get(ENV_PREFIX + "CONFIG")
+    if explicit:
+        return Path(explicit)
+    for candidate in (Path("sohoa.toml"), Path(env.get(ENV_PREFIX + "HOME", "var")) / "sohoa.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _build(cls: type[Any], data: Mapping[str, Any], env: Mapping[str, str], prefix: str,
+           origin: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise ConfigError(f"Khóa cấu hình không được hỗ trợ trong {origin}: {names}")
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        env_name = prefix + f.name.upper()
+        if dataclasses.is_dataclass(hint):
+            section = data.get(f.name, {})
+            if not isinstance(section, Mapping):
+                raise ConfigError(f"Mục [{f.name}] trong {origin} phải là một bảng TOML")
+            values[f.name] = _build(typing.cast(type, hint), section, env, env_name + "_", origin)
+        elif env_name in env:
+            values[f.name] = _coerce(hint, env[env_name], env_name)
+        elif f.name in data:
+            values[f.name] = _coerce(hint, data[f.name], f.name)
+    return cls(**values)
+
+
+def _coerce(hint: Any, raw: Any, name: str) -> Any:
+    """Turn a TOML value or an environment string into the field's type."""
+    if isinstance(hint, types.UnionType):  # ``str | None`` and the like
+        if raw in ("", None):
+            return None
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    try:
+        if hint is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on", "co"):
+                return True
+            if text in ("0", "false", "no", "off", "khong", ""):
+                return False
+            raise ValueError(raw)
+        if hint is int:
+            if isinstance(raw, bool):
+                raise ValueError(raw)
+            return int(raw)
+        if hint is float:
+            return float(raw)
+        if hint is Path:
+            return Path(str(raw))
+        if hint is str:
+            return str(raw)
+    except ValueError as exc:
+        raise ConfigError(f"Giá trị cấu hình {name}={raw!r} không hợp lệ") from exc
+    raise ConfigError(f"Kiểu cấu hình không hỗ trợ cho {name}")  # pragma: no cover

@@ -1,0 +1,94 @@
+"""Failures the user can act on, each with a stable code, an exit status and a Vietnamese reason.
+
+Callers (the CLI, the watcher, later the workers and the API) decide between "quarantine",
+"retry" and "give up" from the class and its ``code``, never by parsing messages.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit statuses of the ``sohoa`` command."""
+
+    OK = 0
+    USAGE = 2
+    BAD_INPUT = 3
+    NOT_FOUND = 4
+    STORE_ERROR = 5
+    MISSING_DEPENDENCY = 6
+    INTERNAL = 10
+
+
+class SohoaError(Exception):
+    """Base of every expected failure; ``message`` is shown to the user as is (Vietnamese)."""
+
+    code: str = "loi-khong-xac-dinh"
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: Technical detail for developers (English, may be empty); never personal data.
+        self.detail = detail
+
+    def to_dict(self) -> dict[str, str]:
+        out = {"code": self.code, "message": self.message}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+class InputError(SohoaError):
+    """The file itself cannot become a document: permanent, so quarantine it, never retry."""
+
+    code = "tep-khong-hop-le"
+    exit_code = ExitCode.BAD_INPUT
+
+
+class EmptyFile(InputError):
+    code = "tep-rong"
+
+
+class UnsupportedFormat(InputError):
+    code = "dinh-dang-khong-ho-tro"
+
+
+class EncryptedDocument(InputError):
+    code = "tai-lieu-co-mat-khau"
+
+
+class DamagedFile(InputError):
+    code = "tep-bi-hong"
+
+
+class NoPages(InputError):
+    code = "khong-co-trang"
+
+
+class ImageTooLarge(InputError):
+    code = "anh-qua-lon"
+
+
+class NotFound(SohoaError):
+    code = "khong-tim-thay"
+    exit_code = ExitCode.NOT_FOUND
+
+
+class StoreError(SohoaError):
+    """The store could not keep or return data intact: transient or operational, retry later."""
+
+    code = "loi-kho-du-lieu"
+    exit_code = ExitCode.STORE_ERROR
+
+
+class IntegrityError(StoreError):
+    """Stored bytes no longer match their checksum: never serve them."""
+
+    code = "du-lieu-bi-sai-lech"
+
+
+class MissingDependency(SohoaError):
+    code = "thieu-thanh-phan"
+    exit_code = ExitCode.MISSING_DEPENDENCY

@@ -1,0 +1,122 @@
+"""Check a file can become a document before any work is spent on it, and describe it.
+
+Only headers and structure are read here; pixels are decoded once, later, by the stage that
+needs them (a truncated image surfaces there as :class:`DamagedFile`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, UnidentifiedImageError
+
+from pipeline.clock import now_iso
+from pipeline.config import Settings
+from pipeline.errors import (
+    DamagedFile,
+    EncryptedDocument,
+    ImageTooLarge,
+    InputError,
+    NoPages,
+)
+from pipeline.hashing import sha256_file
+from pipeline.intake.sniff import sniff
+from pipeline.models import FileKind, SourceFile
+
+#: A complete PDF ends with ``%%EOF``; scanners and copy tools may append a few bytes after it.
+_EOF_WINDOW = 4096
+
+
+def probe(path: Path, settings: Settings, station: str | None = None) -> SourceFile:
+    """Describe ``path`` or raise an :class:`InputError` saying, in Vietnamese, what is wrong."""
+    if not path.is_file():
+        raise InputError(f"Không tìm thấy tệp {path} hoặc đó không phải là tệp thường.")
+    size = path.stat().st_size
+    if size > settings.limits.max_file_mb * 1024 * 1024:
+        raise InputError(
+            f"Tệp {path.name} quá lớn ({size / 1048576:.0f} MB, tối đa "
+            f"{settings.limits.max_file_mb} MB). Hãy tách tài liệu thành nhiều tệp."
+        )
+    kind = sniff(path)
+    if kind is FileKind.PDF:
+        pages = _pdf_pages(path)
+    else:
+        pages = _image_pages(path, settings.limits.max_image_megapixels)
+    if pages == 0:
+        raise NoPages(f"Tệp {path.name} không có trang nào.")
+    if pages > settings.limits.max_pages:
+        raise InputError(
+            f"Tệp {path.name} có {pages} trang, vượt giới hạn {settings.limits.max_pages} trang."
+        )
+    sha, size = sha256_file(path)
+    return SourceFile(
+        path=path,
+        filename=path.name,
+        kind=kind,
+        sha256=sha,
+        size=size,
+        page_count=pages,
+        station=station or settings.station,
+        received_at=now_iso(settings.timezone),
+    )
+
+
+def _pdf_pages(path: Path) -> int:
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - _EOF_WINDOW))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise DamagedFile(
+            f"Tệp PDF {path.name} bị cắt cụt (thiếu phần kết thúc), có thể do quét hoặc sao chép "
+            "chưa xong. Hãy quét hoặc sao chép lại tệp."
+        )
+    try:
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except pikepdf.PasswordError as exc:
+        raise EncryptedDocument(
+            f"Tệp PDF {path.name} được bảo vệ bằng mật khẩu nên không đọc được. Hãy gỡ mật khẩu "
+            "hoặc quét lại bản giấy.",
+            detail=str(exc),
+        ) from exc
+    except pikepdf.PdfError as exc:
+        raise DamagedFile(
+            f"Tệp PDF {path.name} bị hỏng, không đọc được cấu trúc. Hãy quét hoặc xuất lại tệp.",
+            detail=str(exc),
+        ) from exc
+
+
+def _image_pages(path: Path, max_megapixels: int) -> int:
+    limit = max_megapixels * 1_000_000
+    Image.MAX_IMAGE_PIXELS = limit  # process-wide: the later decode obeys the same bound
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                frames = getattr(img, "n_frames", 1)
+                for index in range(frames):
+                    img.seek(index)
+                    width, height = img.size
+                    if width * height > limit:
+                        raise ImageTooLarge(
+                            f"Ảnh {path.name} quá lớn ({width}×{height} điểm ảnh). Hãy quét ở "
+                            "độ phân giải 200–400 dpi."
+                        )
+                    if min(width, height) < 50:
+                        raise DamagedFile(
+                            f"Ảnh {path.name} quá nhỏ ({width}×{height} điểm ảnh) để là một "
+                            "trang tài liệu."
+                        )
+                return int(frames)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageTooLarge(
+            f"Ảnh {path.name} quá lớn để xử lý an toàn. Hãy quét ở độ phân giải 200–400 dpi.",
+            detail=str(exc),
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise DamagedFile(
+            f"Ảnh {path.name} bị hỏng, không đọc được. Hãy quét hoặc sao chép lại tệp.",
+            detail=str(exc),
+        ) from exc

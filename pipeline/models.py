@@ -1,0 +1,203 @@
+"""The plain typed objects that flow between stages, and the JSON contract built from them.
+
+Stages exchange these dataclasses only (no open files, no library objects), so a stage can
+run in this process or in a worker on another machine with its inputs serialised.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+#: Version of the JSON contract; bump on an incompatible change.
+SCHEMA_VERSION = 1
+
+
+class FileKind(StrEnum):
+    PDF = "pdf"
+    TIFF = "tiff"
+    JPEG = "jpeg"
+    PNG = "png"
+
+    @property
+    def media_type(self) -> str:
+        return {
+            FileKind.PDF: "application/pdf",
+            FileKind.TIFF: "image/tiff",
+            FileKind.JPEG: "image/jpeg",
+            FileKind.PNG: "image/png",
+        }[self]
+
+
+class TextSource(StrEnum):
+    OCR = "ocr"
+    TEXT_LAYER = "text-layer"
+
+
+class Status(StrEnum):
+    DONE = "done"
+    REVIEW = "review"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+
+class Variant(StrEnum):
+    """What a stored document can be fetched as."""
+
+    ORIGINAL = "original"
+    SEARCHABLE = "searchable"
+    TEXT = "text"
+    WORDS = "words"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file accepted by intake: identified, sniffed and checked to be readable."""
+
+    path: Path
+    filename: str
+    kind: FileKind
+    sha256: str
+    size: int
+    page_count: int
+    station: str
+    received_at: str  # ISO 8601 with the configured zone's offset
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word; ``box`` is (x0, y0, x1, y1) in page pixels, origin top-left."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    confidence: float  # 0..1; 1.0 for words read from a text layer
+    line: int  # index of the line within its page, for rebuilding text and the text layer
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The text of one page and where it came from.
+
+    ``width``/``height`` are pixels at ``dpi`` of the image the words were read on (for a
+    text-layer page, points at 72 dpi), so ``width / dpi`` is the page width in inches.
+    """
+
+    number: int  # 1-based
+    width: int
+    height: int
+    dpi: int
+    text_source: TextSource
+    words: tuple[Word, ...]
+    text: str
+    mean_confidence: float | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A stored file belonging to a document."""
+
+    key: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    number: int
+    width: int
+    height: int
+    dpi: int
+    text_source: TextSource
+    mean_confidence: float | None
+
+    @classmethod
+    def of(cls, page: PageText) -> PageInfo:
+        return cls(page.number, page.width, page.height, page.dpi, page.text_source,
+                   page.mean_confidence)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    filename: str
+    sha256: str
+    size: int
+    media_type: str
+    station: str
+    received_at: str
+
+    @classmethod
+    def of(cls, src: SourceFile) -> SourceInfo:
+        return cls(src.filename, src.sha256, src.size, src.kind.media_type, src.station,
+                   src.received_at)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the store keeps about a document and what ``--json`` prints: the contract."""
+
+    id: str
+    status: Status
+    doc_type: str
+    source: SourceInfo
+    pages: tuple[PageInfo, ...]
+    text: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    artifacts: dict[str, Artifact] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    created_at: str = ""
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["pages"] = [dict(p) for p in out["pages"]]
+        out["warnings"] = list(self.warnings)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentRecord:
+        return cls(
+            id=data["id"],
+            status=Status(data["status"]),
+            doc_type=data["doc_type"],
+            source=SourceInfo(**data["source"]),
+            pages=tuple(
+                PageInfo(**{**p, "text_source": TextSource(p["text_source"])})
+                for p in data["pages"]
+            ),
+            text=data["text"],
+            fields=dict(data.get("fields", {})),
+            artifacts={k: Artifact(**v) for k, v in data.get("artifacts", {}).items()},
+            warnings=tuple(data.get("warnings", ())),
+            created_at=data.get("created_at", ""),
+            schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
+        )
+
+    def with_status(self, status: Status) -> DocumentRecord:
+        return dataclasses.replace(self, status=status)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that did not become a document, printed in place of a record."""
+
+    filename: str
+    code: str
+    message: str
+    #: False for a file that will never be readable (quarantine it); True for a passing
+    #: fault (store unreachable, a missing program) worth trying again.
+    retryable: bool = False
+    sha256: str | None = None
+    status: Status = Status.FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": None,
+            "status": self.status.value,
+            "source": {"filename": self.filename, "sha256": self.sha256},
+            "error": {"code": self.code, "message": self.message, "retryable": self.retryable},
+        }

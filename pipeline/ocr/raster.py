@@ -1,0 +1,82 @@
+"""Page images for OCR, decoded or rendered exactly once, in the page's displayed orientation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+from pipeline.errors import DamagedFile
+
+#: A4's long side in inches: phone photos claim 72 dpi, so their scale is estimated from it.
+A4_LONG_INCHES = 11.69
+#: Below this a claimed resolution is a camera's default, not a scan setting.
+MIN_TRUSTED_DPI = 100
+
+#: EXIF orientation -> clockwise display rotation (mirrored orientations are not applied,
+#: the same choice the PDF wrapper makes, so the text layer matches the page).
+_EXIF_ROTATION = {3: 180, 6: 90, 8: 270}
+_EXIF_ORIENTATION_TAG = 0x0112
+
+
+def image_dpi(width: int, height: int, claimed: float | None) -> int:
+    """The resolution a page image is taken at; one rule for OCR and for the PDF page size."""
+    if claimed is not None and claimed >= MIN_TRUSTED_DPI:
+        return round(claimed)
+    return max(MIN_TRUSTED_DPI, round(max(width, height) / A4_LONG_INCHES))
+
+
+def exif_rotation(img: Image.Image) -> int:
+    orientation = img.getexif().get(_EXIF_ORIENTATION_TAG, 1)
+    return _EXIF_ROTATION.get(int(orientation), 0)
+
+
+def _claimed_dpi(img: Image.Image) -> float | None:
+    dpi: Any = img.info.get("dpi")
+    if not dpi:
+        return None
+    try:
+        value = float(dpi[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value > 1 else None
+
+
+def image_pages(path: Path) -> Iterator[tuple[int, np.ndarray, int]]:
+    """Yield (page number, greyscale pixels, dpi) for each frame of an image file."""
+    try:
+        with Image.open(path) as img:
+            for index in range(getattr(img, "n_frames", 1)):
+                img.seek(index)
+                rotation = exif_rotation(img)
+                dpi = image_dpi(img.width, img.height, _claimed_dpi(img))
+                grey = img.convert("L")
+                if rotation:
+                    grey = grey.rotate(-rotation, expand=True)  # PIL turns counter-clockwise
+                yield index + 1, np.asarray(grey), dpi
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise DamagedFile(
+            f"Ảnh {path.name} bị hỏng hoặc bị cắt cụt, không giải mã được. Hãy quét hoặc sao chép "
+            "lại tệp.",
+            detail=str(exc),
+        ) from exc
+
+
+def render_pdf_page(doc: pdfium.PdfDocument, index: int, dpi: int, filename: str) -> np.ndarray:
+    """Rasterise one PDF page (its crop box, as displayed) in greyscale."""
+    try:
+        page = doc[index]
+        try:
+            pixels = page.render(scale=dpi / 72.0, grayscale=True).to_numpy()
+            return np.array(pixels[:, :, 0] if pixels.ndim == 3 else pixels, copy=True)
+        finally:
+            page.close()
+    except pdfium.PdfiumError as exc:
+        raise DamagedFile(
+            f"Trang {index + 1} của tệp {filename} bị hỏng, không hiển thị được.",
+            detail=str(exc),
+        ) from exc

@@ -1,0 +1,134 @@
+"""Read every page of a document: text layers in this thread, OCR fanned out to a pool.
+
+Pages are streamed: at most a few rasters per worker are alive at once, so a 200-page scan
+does not sit in memory. Tesseract runs as a child process per page, so a thread pool gives
+real parallelism across cores.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from typing import Any
+
+import numpy as np
+import pdfplumber
+import pypdfium2 as pdfium
+
+from pipeline.config import Settings
+from pipeline.errors import DamagedFile
+from pipeline.models import FileKind, PageText, SourceFile, TextSource
+from pipeline.ocr.raster import image_pages, render_pdf_page
+from pipeline.ocr.tesseract import TesseractOptions, check_tesseract, ocr_image
+from pipeline.ocr.textlayer import page_words, read_text_layer
+from pipeline.ocr.triage import PagePlan, plan_page
+
+Progress = Callable[[PageText], None]
+
+
+class PageReader:
+    """Turns a :class:`SourceFile` into one :class:`PageText` per page, in page order."""
+
+    def __init__(self, settings: Settings, executor: Executor | None = None) -> None:
+        self.settings = settings
+        self.options = TesseractOptions(
+            languages=settings.ocr.languages,
+            psm=settings.ocr.psm,
+            timeout=settings.ocr.page_timeout,
+        )
+        self._own_executor = executor is None
+        self.executor = executor or ThreadPoolExecutor(
+            max_workers=settings.workers, thread_name_prefix="sohoa-ocr"
+        )
+
+    def close(self) -> None:
+        if self._own_executor:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> PageReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, source: SourceFile, progress: Progress | None = None) -> list[PageText]:
+        jobs = self._pdf_jobs(source) if source.kind is FileKind.PDF else self._image_jobs(source)
+        window = max(2, self.settings.workers * 2)
+        pending: deque[Future[PageText]] = deque()
+        pages: list[PageText] = []
+
+        def collect(future: Future[PageText]) -> None:
+            page = future.result()
+            pages.append(page)
+            if progress:
+                progress(page)
+
+        for job in jobs:
+            if isinstance(job, PageText):
+                pending.append(_done(job))
+            else:
+                number, pixels, dpi = job
+                check_tesseract(self.options.languages)
+                pending.append(self.executor.submit(ocr_image, pixels, number, dpi, self.options))
+            while len(pending) >= window:
+                collect(pending.popleft())
+        while pending:
+            collect(pending.popleft())
+        return pages
+
+    def _image_jobs(self, source: SourceFile) -> Iterator[tuple[int, np.ndarray, int]]:
+        yield from image_pages(source.path)
+
+    def _pdf_jobs(self, source: SourceFile) -> Iterator[PageText | tuple[int, np.ndarray, int]]:
+        ocr = self.settings.ocr
+        with ExitStack() as stack:
+            try:
+                plumber = stack.enter_context(pdfplumber.open(source.path))
+                rasters = pdfium.PdfDocument(source.path)
+            except Exception as exc:  # both libraries raise their own zoo of errors
+                raise DamagedFile(
+                    f"Tệp PDF {source.filename} bị hỏng, không đọc được nội dung trang.",
+                    detail=repr(exc),
+                ) from exc
+            stack.callback(rasters.close)
+            for index, page in enumerate(plumber.pages):
+                number = index + 1
+                try:
+                    box = _page_box(page)
+                    words = page_words(page)
+                    plan = plan_page(
+                        number, box, words, page.images, bool(page.curves or page.rects),
+                        min_text_coverage=ocr.text_layer_min_coverage,
+                        default_dpi=ocr.dpi, min_dpi=ocr.min_dpi, max_dpi=ocr.max_dpi,
+                    )
+                except DamagedFile:
+                    raise
+                except Exception as exc:
+                    raise DamagedFile(
+                        f"Trang {number} của tệp {source.filename} bị hỏng, không đọc được.",
+                        detail=repr(exc),
+                    ) from exc
+                finally:
+                    page.close()
+                yield self._page_job(plan, box, words, rasters, source.filename)
+
+    @staticmethod
+    def _page_job(plan: PagePlan, box: tuple[float, float, float, float],
+                  words: list[dict[str, Any]], rasters: pdfium.PdfDocument,
+                  filename: str) -> PageText | tuple[int, np.ndarray, int]:
+        if plan.text_source is TextSource.TEXT_LAYER:
+            return read_text_layer(plan.number, box, words)
+        return plan.number, render_pdf_page(rasters, plan.number - 1, plan.dpi, filename), plan.dpi
+
+
+def _page_box(page: Any) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = (float(v) for v in page.bbox)
+    return x0, top, x1, bottom
+
+
+def _done(page: PageText) -> Future[PageText]:
+    future: Future[PageText] = Future()
+    future.set_result(page)
+    return future

@@ -1,0 +1,82 @@
+"""Decide, page by page, whether a PDF page is read from its text layer or by OCR.
+
+"Has some text" is not "born digital": scans often carry a few words of an earlier signature
+stamp or a header. A page is read from its text layer when it is not mostly an image, or when
+its words cover a real share of the page (e.g. a scan already OCRed by another tool).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.models import TextSource
+
+#: Above this share of the page covered by images, a page is treated as a scan.
+IMAGE_PAGE_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    number: int
+    text_source: TextSource
+    #: Resolution to rasterise at for OCR: the scan's own, within the configured bounds.
+    dpi: int
+    reason: str
+
+
+def plan_page(
+    number: int,
+    page_box: tuple[float, float, float, float],
+    words: Sequence[dict[str, Any]],
+    images: Sequence[dict[str, Any]],
+    has_drawing: bool,
+    *,
+    min_text_coverage: float,
+    default_dpi: int,
+    min_dpi: int,
+    max_dpi: int,
+) -> PagePlan:
+    """Pure decision from pdfplumber-style word and image dicts (``x0, top, x1, bottom``)."""
+    x0, top, x1, bottom = page_box
+    area = max(1.0, (x1 - x0) * (bottom - top))
+    image_cover = min(1.0, sum(_area(i, page_box) for i in images) / area)
+    text_cover = min(1.0, sum(_area(w, page_box) for w in words) / area)
+    dpi = _native_dpi(images, page_box, default_dpi, min_dpi, max_dpi)
+    if words and image_cover < IMAGE_PAGE_COVERAGE:
+        return PagePlan(number, TextSource.TEXT_LAYER, 72, "born-digital")
+    if words and text_cover >= min_text_coverage:
+        return PagePlan(number, TextSource.TEXT_LAYER, 72, f"text covers {text_cover:.1%}")
+    if not words and not images and not has_drawing:
+        return PagePlan(number, TextSource.TEXT_LAYER, 72, "blank page")
+    why = f"image covers {image_cover:.0%}, text {text_cover:.1%}"
+    return PagePlan(number, TextSource.OCR, dpi, why)
+
+
+def _area(obj: dict[str, Any], box: tuple[float, float, float, float]) -> float:
+    """Area of ``obj`` clipped to the page box."""
+    w = min(float(obj["x1"]), box[2]) - max(float(obj["x0"]), box[0])
+    h = min(float(obj["bottom"]), box[3]) - max(float(obj["top"]), box[1])
+    return max(0.0, w) * max(0.0, h)
+
+
+def _native_dpi(images: Sequence[dict[str, Any]], box: tuple[float, float, float, float],
+                default: int, low: int, high: int) -> int:
+    """The resolution of the largest image on the page, so a scan is rasterised 1:1."""
+    best: tuple[float, int] | None = None
+    for img in images:
+        shown_w = float(img["x1"]) - float(img["x0"])
+        shown_h = float(img["bottom"]) - float(img["top"])
+        src = img.get("srcsize")
+        if shown_w <= 1 or shown_h <= 1 or not src:
+            continue
+        src_w, src_h = float(src[0]), float(src[1])
+        if (src_w >= src_h) != (shown_w >= shown_h):  # placed turned by 90 degrees
+            src_w, src_h = src_h, src_w
+        dpi = round(src_w / (shown_w / 72.0))
+        area = _area(img, box)
+        if best is None or area > best[0]:
+            best = (area, dpi)
+    dpi = best[1] if best else default
+    return max(low, min(high, dpi))

@@ -1,0 +1,161 @@
+"""Documents laid out on an :class:`ObjectStore`; every read is checked against its checksum.
+
+Keys::
+
+    originals/sha256/<ab>/<sha256>        the bytes as received, write-once, content-addressed
+    documents/<id>/record.json            the record (the JSON contract)
+    documents/<id>/searchable.pdf         derived files beside it
+    documents/<id>/text.txt
+    documents/<id>/words.json
+
+The bucket alone is enough to rebuild any index: records name their artefacts by key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from pipeline.config import Settings
+from pipeline.errors import IntegrityError, NotFound, StoreError
+from pipeline.hashing import CHUNK, sha256_file
+from pipeline.models import Artifact, DocumentRecord, SourceFile, Variant
+from pipeline.store.base import ObjectInfo, ObjectStore
+from pipeline.store.ids import document_id, is_document_id
+from pipeline.store.local import LocalObjectStore
+
+_ARTIFACT_NAMES = {
+    Variant.SEARCHABLE: "searchable.pdf",
+    Variant.TEXT: "text.txt",
+    Variant.WORDS: "words.json",
+}
+
+
+def original_key(sha256: str) -> str:
+    return f"originals/sha256/{sha256[:2]}/{sha256}"
+
+
+def open_store(settings: Settings) -> DocumentStore:
+    return DocumentStore(LocalObjectStore(settings.store_path))
+
+
+class DocumentStore:
+    def __init__(self, objects: ObjectStore) -> None:
+        self.objects = objects
+
+    def describe(self) -> str:
+        return self.objects.describe()
+
+    # -- records -----------------------------------------------------------------------
+    def record_key(self, doc_id: str) -> str:
+        return f"documents/{self._checked(doc_id)}/record.json"
+
+    def find(self, sha256: str, part: str = "") -> DocumentRecord | None:
+        """The record of the document made from these bytes, if there is one."""
+        doc_id = document_id(sha256, part)
+        if self.objects.stat(self.record_key(doc_id)) is None:
+            return None
+        return self.get_record(doc_id)
+
+    def get_record(self, doc_id: str) -> DocumentRecord:
+        key = self.record_key(doc_id)
+        info = self.objects.stat(key)
+        if info is None:
+            raise NotFound(f"Không tìm thấy tài liệu có mã {doc_id}.")
+        data = self._read_verified(info)
+        try:
+            return DocumentRecord.from_dict(json.loads(data))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"Hồ sơ lưu trữ của tài liệu {doc_id} bị hỏng.",
+                             detail=repr(exc)) from exc
+
+    def put_record(self, record: DocumentRecord) -> None:
+        body = json.dumps(record.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+        self.objects.put_bytes(self.record_key(record.id), body, media_type="application/json")
+
+    def records(self) -> Iterator[DocumentRecord]:
+        for key in self.objects.list("documents/"):
+            if key.endswith("/record.json"):
+                yield self.get_record(key.split("/")[1])
+
+    # -- files -------------------------------------------------------------------------
+    def put_original(self, source: SourceFile) -> Artifact:
+        info = self.objects.put_file(original_key(source.sha256), source.path,
+                                     media_type=source.kind.media_type, sha256=source.sha256,
+                                     immutable=True)
+        return _artifact(info)
+
+    def put_artifact(self, doc_id: str, variant: Variant, data: bytes | Path,
+                     media_type: str) -> Artifact:
+        key = f"documents/{self._checked(doc_id)}/{_ARTIFACT_NAMES[variant]}"
+        if isinstance(data, Path):
+            sha = sha256_file(data)[0]
+            return _artifact(self.objects.put_file(key, data, media_type=media_type, sha256=sha))
+        return _artifact(self.objects.put_bytes(key, data, media_type=media_type))
+
+    def artifact(self, record: DocumentRecord, variant: Variant) -> Artifact:
+        found = record.artifacts.get(variant.value)
+        if found is None:
+            raise NotFound(
+                f"Tài liệu {record.id} không có bản '{variant.value}'. Các bản hiện có: "
+                f"{', '.join(sorted(record.artifacts)) or 'không có'}."
+            )
+        return found
+
+    def read(self, artifact: Artifact) -> bytes:
+        """The whole artefact, verified; for small files (records, text)."""
+        return self._read_verified(ObjectInfo(artifact.key, artifact.size, artifact.sha256,
+                                              artifact.media_type))
+
+    def export(self, artifact: Artifact, dest: Path) -> None:
+        """Copy the artefact to ``dest``; ``dest`` appears only once its checksum is right."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out, self.objects.open(artifact.key) as src:
+                _copy_verified(src, out, artifact.key, artifact.sha256)
+            tmp.replace(dest)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+    def _read_verified(self, info: ObjectInfo) -> bytes:
+        with self.objects.open(info.key) as src:
+            data = src.read()
+        if hashlib.sha256(data).hexdigest() != info.sha256:
+            raise _corrupt(info.key)
+        return data
+
+    @staticmethod
+    def _checked(doc_id: str) -> str:
+        if not is_document_id(doc_id):
+            raise NotFound(f"Mã tài liệu '{doc_id}' không đúng định dạng (24 ký tự a–z, 2–7).")
+        return doc_id
+
+
+def _copy_verified(src: BinaryIO, out: BinaryIO, key: str, sha256: str) -> None:
+    digest = hashlib.sha256()
+    while chunk := src.read(CHUNK):
+        digest.update(chunk)
+        out.write(chunk)
+    out.flush()
+    if digest.hexdigest() != sha256:
+        raise _corrupt(key)
+
+
+def _corrupt(key: str) -> IntegrityError:
+    return IntegrityError(
+        f"Dữ liệu {key} trong kho không khớp mã kiểm tra (có thể đã bị hỏng); không trả về. "
+        "Hãy báo quản trị viên khôi phục từ bản sao lưu."
+    )
+
+
+def _artifact(info: ObjectInfo) -> Artifact:
+    return Artifact(info.key, info.sha256, info.size, info.media_type)

@@ -1,0 +1,1 @@
+"""Scanning stations: watched folders that turn dropped scans into stored documents."""

@@ -1,0 +1,72 @@
+"""Stability of files being written, and moving files aside without losing any."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scanners.quarantine import REASON_SUFFIX, move_aside, quarantine
+from scanners.stability import StabilityTracker
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_file_is_ready_only_after_a_quiet_period(tmp_path: Path) -> None:
+    clock = Clock()
+    tracker = StabilityTracker(2.0, clock)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4 part")
+    tracker.observe([scan])
+    clock.now = 1.5
+    assert tracker.ready() == []
+    scan.write_bytes(b"%PDF-1.4 part and more")  # the scanner is still writing
+    tracker.observe([scan])
+    clock.now = 3.0
+    assert tracker.ready() == []
+    clock.now = 3.6
+    tracker.observe([scan])
+    assert tracker.ready() == [scan]
+
+
+def test_vanished_files_are_forgotten(tmp_path: Path) -> None:
+    clock = Clock()
+    tracker = StabilityTracker(1.0, clock)
+    scan = tmp_path / "x.png"
+    scan.write_bytes(b"x")
+    tracker.observe([scan])
+    scan.unlink()
+    tracker.observe([scan])
+    clock.now = 5
+    assert tracker.ready() == [] and tracker.pending() == 0
+
+
+def test_moving_never_overwrites(tmp_path: Path) -> None:
+    done = tmp_path / "done"
+    done.mkdir()
+    (done / "a.pdf").write_bytes(b"earlier")
+    src = tmp_path / "a.pdf"
+    src.write_bytes(b"later")
+    moved = move_aside(src, done)
+    assert moved.name == "a (2).pdf"
+    assert (done / "a.pdf").read_bytes() == b"earlier"
+    assert moved.read_bytes() == b"later"
+    assert not src.exists()
+
+
+def test_quarantine_writes_the_reason_beside_the_file(tmp_path: Path) -> None:
+    src = tmp_path / "in" / "sub" / "hong.pdf"
+    src.parent.mkdir(parents=True)
+    src.write_bytes(b"broken")
+    moved = quarantine(src, tmp_path / "q", code="tep-bi-hong", message="Tệp PDF bị hỏng.",
+                       station="tram-1", timezone="Asia/Ho_Chi_Minh",
+                       relative=Path("sub/hong.pdf"))
+    assert moved == tmp_path / "q" / "sub" / "hong.pdf"
+    assert moved.read_bytes() == b"broken"
+    reason = Path(str(moved) + REASON_SUFFIX).read_text(encoding="utf-8")
+    assert "Lý do: Tệp PDF bị hỏng." in reason
+    assert "+07:00" in reason and "tram-1" in reason
