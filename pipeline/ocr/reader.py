@@ -100,6 +100,7 @@ class PageReader:
                     words = page_words(page)
                     plan = plan_page(
                         number, box, words, page.images, bool(page.curves or page.rects),
+                        [str(c.get("fontname", "")) for c in page.chars],
                         min_text_coverage=ocr.text_layer_min_coverage,
                         default_dpi=ocr.dpi, min_dpi=ocr.min_dpi, max_dpi=ocr.max_dpi,
                     )

@@ -16,7 +16,8 @@ LINE_TOLERANCE = 3.0
 
 def page_words(plumber_page: Any) -> list[dict[str, Any]]:
     """pdfplumber words in reading order (lines top to bottom, left to right)."""
-    words: list[dict[str, Any]] = plumber_page.extract_words(
+    # Word processors fake bold by drawing each glyph twice, slightly offset: keep one.
+    words: list[dict[str, Any]] = plumber_page.dedupe_chars().extract_words(
         keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=LINE_TOLERANCE
     )
     return words

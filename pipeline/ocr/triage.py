@@ -2,11 +2,14 @@
 
 "Has some text" is not "born digital": scans often carry a few words of an earlier signature
 stamp or a header. A page is read from its text layer when it is not mostly an image, or when
-its words cover a real share of the page (e.g. a scan already OCRed by another tool).
+its words cover a real share of the page (e.g. a scan already OCRed by another tool), and only
+when that layer is readable: glyphs without Unicode mappings and the pre-Unicode Vietnamese
+font encodings (TCVN3 ".VnTime", VNI) extract as gibberish, so such pages are OCRed instead.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +18,11 @@ from pipeline.models import TextSource
 
 #: Above this share of the page covered by images, a page is treated as a scan.
 IMAGE_PAGE_COVERAGE = 0.5
+#: Above this share of unreadable characters a text layer is not trusted.
+UNREADABLE_SHARE = 0.1
+#: Fonts of the pre-Unicode Vietnamese encodings (TCVN3/ABC ".VnTime", VNI "VNI-Times"),
+#: possibly behind a subset prefix such as "ABCDEF+".
+_LEGACY_FONT = re.compile(r"^(?:[A-Z]{6}\+)?(?:\.?Vn[A-Z]|VNI[-_ ])")
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,7 @@ def plan_page(
     words: Sequence[dict[str, Any]],
     images: Sequence[dict[str, Any]],
     has_drawing: bool,
+    fontnames: Sequence[str] = (),
     *,
     min_text_coverage: float,
     default_dpi: int,
@@ -44,6 +53,9 @@ def plan_page(
     image_cover = min(1.0, sum(_area(i, page_box) for i in images) / area)
     text_cover = min(1.0, sum(_area(w, page_box) for w in words) / area)
     dpi = _native_dpi(images, page_box, default_dpi, min_dpi, max_dpi)
+    problem = text_layer_problem(words, fontnames) if words else None
+    if problem:
+        return PagePlan(number, TextSource.OCR, dpi, problem)
     if words and image_cover < IMAGE_PAGE_COVERAGE:
         return PagePlan(number, TextSource.TEXT_LAYER, 72, "born-digital")
     if words and text_cover >= min_text_coverage:
@@ -52,6 +64,20 @@ def plan_page(
         return PagePlan(number, TextSource.TEXT_LAYER, 72, "blank page")
     why = f"image covers {image_cover:.0%}, text {text_cover:.1%}"
     return PagePlan(number, TextSource.OCR, dpi, why)
+
+
+def text_layer_problem(words: Sequence[dict[str, Any]], fontnames: Sequence[str]) -> str | None:
+    """Why the text layer cannot be trusted, or None when it reads as real text."""
+    chars = sum(len(str(w["text"])) for w in words) or 1
+    unmapped = sum(str(w["text"]).count("(cid:") * 6 + str(w["text"]).count("\ufffd")
+                   for w in words)
+    if unmapped / chars > UNREADABLE_SHARE:
+        return "text layer has glyphs without Unicode mapping"
+    if fontnames:
+        legacy = sum(1 for name in fontnames if _LEGACY_FONT.match(name))
+        if legacy / len(fontnames) > UNREADABLE_SHARE:
+            return "text layer uses a pre-Unicode Vietnamese font encoding"
+    return None
 
 
 def _area(obj: dict[str, Any], box: tuple[float, float, float, float]) -> float:
