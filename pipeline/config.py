@@ -76,8 +76,9 @@ class WatchSettings:
 class LimitSettings:
     max_file_mb: int = 1024
     max_pages: int = 5000
-    #: Guards against decompression bombs; a 600 dpi A3 colour scan is ~70 Mpx.
-    max_image_megapixels: int = 300
+    #: Guards against decompression bombs; a 600 dpi A3 scan is ~70 Mpx. Pillow's own guard
+    #: (~89 Mpx) still applies above this.
+    max_image_megapixels: int = 80
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ from rich.progress import (
 
 from pipeline.errors import SohoaError
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+#: Tables stay readable when output goes to a log file or CI (Rich assumes 80 columns there).
+_PIPED_WIDTH = 150
+err = Console(stderr=True, highlight=False,
+              width=None if sys.stderr.isatty() else _PIPED_WIDTH)
 
 
 def print_json(obj: Any) -> None:

@@ -89,8 +89,9 @@ def _pdf_pages(path: Path) -> int:
 
 
 def _image_pages(path: Path, max_megapixels: int) -> int:
+    # Pillow's own bomb guard (a warning at ~89 Mpx, treated as an error here) stays in place;
+    # our configured limit only ever tightens it.
     limit = max_megapixels * 1_000_000
-    Image.MAX_IMAGE_PIXELS = limit  # process-wide: the later decode obeys the same bound
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -51,11 +51,11 @@ def sniff(path: Path) -> FileKind:
         what = next((desc for magic, desc in _KNOWN_OTHERS if head.startswith(magic)), None)
         if what is None and _looks_like_text(head):
             what = "tệp văn bản thuần"
-    claimed = f" dù có đuôi {path.suffix}" if path.suffix else ""
-    found = f"là {what}" if what else "không phải tài liệu"
+    claimed = f" (dù có đuôi {path.suffix})" if path.suffix else ""
+    found = f": đây là {what}{claimed}" if what else f"{claimed}"
     raise UnsupportedFormat(
-        f"Tệp {path.name} {found}{claimed}. Chỉ nhận tài liệu dạng {SUPPORTED_TEXT}; "
-        "hãy lưu lại bản quét ở một trong các định dạng này."
+        f"Tệp {path.name} không phải tài liệu quét hay PDF{found}. Chỉ nhận các dạng "
+        f"{SUPPORTED_TEXT}; hãy lưu lại bản quét ở một trong các định dạng này."
     )
 
 

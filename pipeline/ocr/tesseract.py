@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,7 @@ from PIL import Image
 
 from pipeline.errors import MissingDependency
 from pipeline.models import PageText, TextSource, Word
-from pipeline.ocr.layout import mean_confidence, nfc, words_to_text
+from pipeline.ocr.layout import arrange, is_speck, mean_confidence, nfc, words_to_text
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -73,7 +74,7 @@ def ocr_image(image: Image.Image | np.ndarray, number: int, dpi: int,
             return PageText(number, width, height, dpi, TextSource.OCR, (), "", None,
                             warnings=(f"Trang {number}: nhận dạng chữ quá thời gian "
                                       f"{options.timeout:.0f} giây, trang chưa có chữ.",))
-    words, breaks = _words_from_data(data)
+    words, breaks = arrange(*_words_from_data(data))
     return PageText(
         number=number,
         width=width,
@@ -107,6 +108,9 @@ def _words_from_data(data: dict[str, list[object]]) -> tuple[list[Word], frozens
         w, h = float(str(data["width"][i])), float(str(data["height"][i]))
         conf = max(0.0, float(str(data["conf"][i]))) / 100.0
         words.append(Word(text, (left, top, left + w, top + h), round(conf, 4), line_of[key]))
+    if words:
+        typical = statistics.median(w.box[3] - w.box[1] for w in words)
+        words = [w for w in words if not is_speck(w, typical)]
     return words, frozenset(breaks)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pipeline.models import PageText, TextSource, Word
-from pipeline.ocr.layout import nfc, words_to_text
+from pipeline.ocr.layout import arrange, nfc, words_to_text
 
 #: Words whose tops differ by less than this many points sit on one line.
 LINE_TOLERANCE = 3.0
@@ -46,6 +46,7 @@ def read_text_layer(number: int, page_box: tuple[float, float, float, float],
         last_top, last_x1 = top, x1
         words.append(Word(text, (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2)),
                           1.0, line))
+    words, breaks = arrange(words, _paragraph_breaks(line_tops, heights))
     return PageText(
         number=number,
         width=round(x_end - x_origin),
@@ -53,7 +54,7 @@ def read_text_layer(number: int, page_box: tuple[float, float, float, float],
         dpi=72,
         text_source=TextSource.TEXT_LAYER,
         words=tuple(words),
-        text=words_to_text(words, _paragraph_breaks(line_tops, heights)),
+        text=words_to_text(words, breaks),
         mean_confidence=1.0 if words else None,
     )
 
