@@ -54,6 +54,28 @@ class OcrSettings:
 
 
 @dataclass(frozen=True)
+class PreprocessSettings:
+    """Page clean-up before OCR; each step's effect is measured by ``bench/ablation.py``."""
+
+    #: Find the sheet in phone photos and flatten its perspective.
+    page_detection: bool = True
+    #: Turn pages lying on their side or upside down.
+    orientation: bool = True
+    #: Ask Tesseract's orientation detection when the quick cues are unsure.
+    osd_fallback: bool = True
+    deskew: bool = True
+    #: Skew (degrees) below which a page is left as it is.
+    min_skew: float = 0.5
+    #: Even out lighting and paper tone.
+    flatten_light: bool = True
+    denoise: bool = False
+    binarise: bool = False
+    #: Pages scanned below ``upscale_below`` dpi are read at ``ocr_dpi``.
+    ocr_dpi: int = 300
+    upscale_below: int = 250
+
+
+@dataclass(frozen=True)
 class ReviewSettings:
     #: A document whose OCR confidence (0..1) is below this goes to ``review``.
     min_confidence: float = 0.70
@@ -93,6 +115,7 @@ class Settings:
     jobs: int = 0
     store: StoreSettings = field(default_factory=StoreSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)

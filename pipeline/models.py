@@ -94,6 +94,12 @@ class PageText:
     text: str
     mean_confidence: float | None
     warnings: tuple[str, ...] = ()
+    #: Clockwise degrees to turn the source page by for it to be upright when shown.
+    rotate: int = 0
+    #: A corrected image of the page (deskewed scan, flattened photo) to show instead of it.
+    display: str | None = None
+    #: What preprocessing changed, for people (Vietnamese), e.g. "xoay 180°".
+    corrections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

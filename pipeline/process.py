@@ -7,6 +7,7 @@ can run the same stages one task at a time.
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +31,8 @@ from pipeline.ocr.layout import mean_confidence
 from pipeline.ocr.reader import PageReader
 from pipeline.pdf.searchable import needs_text_layer, write_searchable
 from pipeline.store import DocumentStore, document_id, open_store
+
+log = logging.getLogger(__name__)
 
 #: Pages of a document are joined with a form feed in ``text``, as pdftotext does.
 PAGE_SEPARATOR = "\f"
@@ -97,8 +100,9 @@ class Pipeline:
             return existing.with_status(Status.DUPLICATE)
         if events:
             events.started(source)
-        pages = self.reader.read(source, events.page_done if events else None)
-        return self.keep(source, pages)
+        with self._workdir("pages-") as work:
+            pages = self.reader.read(source, Path(work), events.page_done if events else None)
+            return self.keep(source, pages)
 
     def keep(self, source: SourceFile, pages: Sequence[PageText]) -> DocumentRecord:
         """Store the original and everything derived from it, the record last.
@@ -109,13 +113,18 @@ class Pipeline:
         doc_id = document_id(source.sha256)
         original = self.store.put_original(source)
         artifacts: dict[str, Artifact] = {Variant.ORIGINAL.value: original}
-        artifacts[Variant.SEARCHABLE.value] = self._searchable(doc_id, source, pages, original)
+        searchable, not_pdfa = self._searchable(doc_id, source, pages, original)
+        artifacts[Variant.SEARCHABLE.value] = searchable
         text = PAGE_SEPARATOR.join(p.text for p in pages)
         artifacts[Variant.TEXT.value] = self.store.put_artifact(
             doc_id, Variant.TEXT, text.encode("utf-8"), "text/plain; charset=utf-8")
         artifacts[Variant.WORDS.value] = self.store.put_artifact(
             doc_id, Variant.WORDS, words_json(pages), "application/json")
         status, warnings = assess(pages, self.settings.review.min_confidence)
+        if not_pdfa:
+            log.warning("searchable copy of %s is not PDF/A: %s", doc_id, "; ".join(not_pdfa))
+            warnings += ("Bản PDF tìm kiếm được không đạt chuẩn lưu trữ PDF/A do tệp gốc có "
+                         "thành phần không cho phép; bản gốc vẫn được lưu nguyên vẹn.",)
         record = DocumentRecord(
             id=doc_id,
             status=status,
@@ -131,13 +140,19 @@ class Pipeline:
         self.store.put_record(record)
         return record
 
-    def _searchable(self, doc_id: str, source: SourceFile, pages: Sequence[PageText],
-                    original: Artifact) -> Artifact:
-        if source.kind is FileKind.PDF and not needs_text_layer(pages):
-            return original  # born-digital (or already searchable): kept exactly as it came
+    def _workdir(self, prefix: str) -> tempfile.TemporaryDirectory[str]:
+        """A private scratch folder under ``$SOHOA_HOME/tmp`` (same disk as the store)."""
         work = self.settings.home / "tmp"
         work.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=work, prefix="searchable-") as tmp:
+        return tempfile.TemporaryDirectory(dir=work, prefix=prefix)
+
+    def _searchable(self, doc_id: str, source: SourceFile, pages: Sequence[PageText],
+                    original: Artifact) -> tuple[Artifact, list[str]]:
+        """The searchable copy and, if it could not be PDF/A, why."""
+        if source.kind is FileKind.PDF and not needs_text_layer(pages):
+            return original, []  # born-digital (or already searchable): kept as it came
+        with self._workdir("searchable-") as tmp:
             out = Path(tmp) / "searchable.pdf"
-            write_searchable(source, pages, out)
-            return self.store.put_artifact(doc_id, Variant.SEARCHABLE, out, "application/pdf")
+            not_pdfa = write_searchable(source, pages, out)
+            stored = self.store.put_artifact(doc_id, Variant.SEARCHABLE, out, "application/pdf")
+            return stored, not_pdfa

@@ -264,6 +264,30 @@ def write_manifest(out_dir: Path, infos: Sequence[SampleInfo],
     return path
 
 
+def load_manifest(out_dir: Path) -> tuple[dict[str, object], list[SampleInfo]]:
+    """Read back what :func:`generate` wrote: the manifest's settings and every sample."""
+    data = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    infos = []
+    for item in data["samples"]:
+        gt_json = out_dir / item["gt_json"]
+        meta = json.loads(gt_json.read_text(encoding="utf-8"))
+        infos.append(SampleInfo(
+            path=out_dir / item["file"],
+            gt_text=(out_dir / item["gt_text"]).read_text(encoding="utf-8"),
+            gt_text_path=out_dir / item["gt_text"],
+            gt_json_path=gt_json,
+            doc_type=item["doc_type"],
+            level=Level(item["level"]),
+            format=item["format"],
+            pages=int(item["pages"]),
+            born_digital=bool(item["born_digital"]),
+            dpi=item["dpi"],
+            fields=dict(meta.get("fields", {})),
+        ))
+    settings = {k: v for k, v in data.items() if k != "samples"}
+    return settings, infos
+
+
 # ---------------------------------------------------------------- committed examples
 
 EXAMPLE_SEED = 30  # Decree 30/2020/NĐ-CP

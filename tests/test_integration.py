@@ -51,7 +51,7 @@ def test_born_digital_pdf_is_read_from_its_text_layer_never_ocred(
     def no_ocr(*_a: object, **_k: object) -> None:
         raise AssertionError("a born-digital page was sent to OCR")
 
-    monkeypatch.setattr("pipeline.ocr.reader.ocr_image", no_ocr)
+    monkeypatch.setattr("pipeline.ocr.reader.read_scan", no_ocr)
     sample = pick(corpus, born_digital=True, level=Level.CLEAN)
     record = pipeline.ingest(sample.path)
     assert {p.text_source for p in record.pages} == {TextSource.TEXT_LAYER}

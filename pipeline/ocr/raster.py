@@ -47,17 +47,17 @@ def _claimed_dpi(img: Image.Image) -> float | None:
 
 
 def image_pages(path: Path) -> Iterator[tuple[int, np.ndarray, int]]:
-    """Yield (page number, greyscale pixels, dpi) for each frame of an image file."""
+    """Yield (page number, pixels, dpi) for each frame: RGB for colour, else greyscale."""
     try:
         with Image.open(path) as img:
             for index in range(getattr(img, "n_frames", 1)):
                 img.seek(index)
                 rotation = exif_rotation(img)
                 dpi = image_dpi(img.width, img.height, _claimed_dpi(img))
-                grey = img.convert("L")
+                frame = img.convert("RGB" if _is_colour(img) else "L")
                 if rotation:
-                    grey = grey.rotate(-rotation, expand=True)  # PIL turns counter-clockwise
-                yield index + 1, np.asarray(grey), dpi
+                    frame = frame.rotate(-rotation, expand=True)  # PIL turns counter-clockwise
+                yield index + 1, np.asarray(frame), dpi
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise DamagedFile(
             f"Ảnh {path.name} bị hỏng hoặc bị cắt cụt, không giải mã được. Hãy quét hoặc sao chép "
@@ -66,12 +66,20 @@ def image_pages(path: Path) -> Iterator[tuple[int, np.ndarray, int]]:
         ) from exc
 
 
-def render_pdf_page(doc: pdfium.PdfDocument, index: int, dpi: int, filename: str) -> np.ndarray:
-    """Rasterise one PDF page (its crop box, as displayed) in greyscale."""
+def _is_colour(img: Image.Image) -> bool:
+    return img.mode not in ("1", "L", "LA", "I", "I;16", "F")
+
+
+def render_pdf_page(doc: pdfium.PdfDocument, index: int, dpi: int, filename: str,
+                    colour: bool = False) -> np.ndarray:
+    """Rasterise one PDF page (its crop box, as displayed): RGB when ``colour``, else grey."""
     try:
         page = doc[index]
         try:
-            pixels = page.render(scale=dpi / 72.0, grayscale=True).to_numpy()
+            bitmap = page.render(scale=dpi / 72.0, grayscale=not colour, rev_byteorder=colour)
+            pixels = bitmap.to_numpy()
+            if colour:
+                return np.array(pixels[:, :, :3], copy=True)
             return np.array(pixels[:, :, 0] if pixels.ndim == 3 else pixels, copy=True)
         finally:
             page.close()

@@ -1,19 +1,22 @@
-"""Read every page of a document: text layers in this thread, OCR fanned out to a pool.
+"""Read every page of a document: text layers in this thread, scans fanned out to a pool.
 
 Pages are streamed: at most a few rasters per worker are alive at once, so a 200-page scan
-does not sit in memory. Tesseract runs as a child process per page, so a thread pool gives
-real parallelism across cores.
+does not sit in memory. Tesseract runs as a child process per page, and OpenCV releases the
+interpreter lock, so a thread pool gives real parallelism across cores. PDFium is not
+thread-safe: every call into it holds one process-wide lock.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
-import numpy as np
+import cv2
 import pdfplumber
 import pypdfium2 as pdfium
 
@@ -21,11 +24,30 @@ from pipeline.config import Settings
 from pipeline.errors import DamagedFile
 from pipeline.models import FileKind, PageText, SourceFile, TextSource
 from pipeline.ocr.raster import image_pages, render_pdf_page
-from pipeline.ocr.tesseract import TesseractOptions, check_tesseract, ocr_image
+from pipeline.ocr.scan import ScanJob, read_scan
+from pipeline.ocr.tesseract import TesseractOptions, check_tesseract
 from pipeline.ocr.textlayer import page_words, read_text_layer
 from pipeline.ocr.triage import PagePlan, plan_page
+from pipeline.preprocess.prepare import PrepOptions
 
 Progress = Callable[[PageText], None]
+
+#: PDFium must never be entered by two threads at once.
+PDFIUM_LOCK = threading.Lock()
+
+cv2.setNumThreads(1)  # one core per page: our pool already fills the machine
+
+
+def scan_options(settings: Settings) -> tuple[TesseractOptions, PrepOptions]:
+    ocr, prep = settings.ocr, settings.preprocess
+    return (
+        TesseractOptions(languages=ocr.languages, psm=ocr.psm, timeout=ocr.page_timeout),
+        PrepOptions(page_detection=prep.page_detection, orientation=prep.orientation,
+                    deskew=prep.deskew, min_skew=prep.min_skew,
+                    flatten_light=prep.flatten_light, denoise=prep.denoise,
+                    binarise=prep.binarise, ocr_dpi=prep.ocr_dpi,
+                    upscale_below=prep.upscale_below),
+    )
 
 
 class PageReader:
@@ -33,11 +55,7 @@ class PageReader:
 
     def __init__(self, settings: Settings, executor: Executor | None = None) -> None:
         self.settings = settings
-        self.options = TesseractOptions(
-            languages=settings.ocr.languages,
-            psm=settings.ocr.psm,
-            timeout=settings.ocr.page_timeout,
-        )
+        self.tesseract, self.prep = scan_options(settings)
         self._own_executor = executor is None
         self.executor = executor or ThreadPoolExecutor(
             max_workers=settings.workers, thread_name_prefix="sohoa-ocr"
@@ -53,7 +71,9 @@ class PageReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, source: SourceFile, progress: Progress | None = None) -> list[PageText]:
+    def read(self, source: SourceFile, workdir: Path,
+             progress: Progress | None = None) -> list[PageText]:
+        """All pages in order; corrected page images are written under ``workdir``."""
         jobs = self._pdf_jobs(source) if source.kind is FileKind.PDF else self._image_jobs(source)
         window = max(2, self.settings.workers * 2)
         pending: deque[Future[PageText]] = deque()
@@ -70,29 +90,32 @@ class PageReader:
                 pending.append(_done(job))
             else:
                 number, pixels, dpi = job
-                check_tesseract(self.options.languages)
-                pending.append(self.executor.submit(ocr_image, pixels, number, dpi, self.options))
+                check_tesseract(self.tesseract.languages)
+                scan = ScanJob(number, pixels, dpi, self.tesseract, self.prep, workdir,
+                               self.settings.preprocess.osd_fallback)
+                pending.append(self.executor.submit(read_scan, scan))
             while len(pending) >= window:
                 collect(pending.popleft())
         while pending:
             collect(pending.popleft())
         return pages
 
-    def _image_jobs(self, source: SourceFile) -> Iterator[tuple[int, np.ndarray, int]]:
+    def _image_jobs(self, source: SourceFile) -> Iterator[tuple[int, Any, int]]:
         yield from image_pages(source.path)
 
-    def _pdf_jobs(self, source: SourceFile) -> Iterator[PageText | tuple[int, np.ndarray, int]]:
+    def _pdf_jobs(self, source: SourceFile) -> Iterator[PageText | tuple[int, Any, int]]:
         ocr = self.settings.ocr
         with ExitStack() as stack:
             try:
                 plumber = stack.enter_context(pdfplumber.open(source.path))
-                rasters = pdfium.PdfDocument(source.path)
+                with PDFIUM_LOCK:
+                    rasters = pdfium.PdfDocument(source.path)
             except Exception as exc:  # both libraries raise their own zoo of errors
                 raise DamagedFile(
                     f"Tệp PDF {source.filename} bị hỏng, không đọc được nội dung trang.",
                     detail=repr(exc),
                 ) from exc
-            stack.callback(rasters.close)
+            stack.callback(_locked_close, rasters)
             for index, page in enumerate(plumber.pages):
                 number = index + 1
                 try:
@@ -118,10 +141,17 @@ class PageReader:
     @staticmethod
     def _page_job(plan: PagePlan, box: tuple[float, float, float, float],
                   words: list[dict[str, Any]], rasters: pdfium.PdfDocument,
-                  filename: str) -> PageText | tuple[int, np.ndarray, int]:
+                  filename: str) -> PageText | tuple[int, Any, int]:
         if plan.text_source is TextSource.TEXT_LAYER:
             return read_text_layer(plan.number, box, words)
-        return plan.number, render_pdf_page(rasters, plan.number - 1, plan.dpi, filename), plan.dpi
+        with PDFIUM_LOCK:
+            pixels = render_pdf_page(rasters, plan.number - 1, plan.dpi, filename, plan.colour)
+        return plan.number, pixels, plan.dpi
+
+
+def _locked_close(doc: pdfium.PdfDocument) -> None:
+    with PDFIUM_LOCK:
+        doc.close()
 
 
 def _page_box(page: Any) -> tuple[float, float, float, float]:

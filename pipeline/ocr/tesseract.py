@@ -7,6 +7,7 @@ process per core. Unbounded OpenMP threads made reported workloads up to 31x slo
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import tempfile
@@ -14,15 +15,22 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytesseract
-from PIL import Image
 
 from pipeline.errors import MissingDependency
-from pipeline.models import PageText, TextSource, Word
-from pipeline.ocr.layout import arrange, is_speck, mean_confidence, nfc, words_to_text
+from pipeline.models import Word
+from pipeline.ocr.layout import is_speck, nfc
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+#: Resolution orientation detection runs at: OSD needs letters, not fine detail.
+OSD_DPI = 150
+
+
+class OcrTimeout(Exception):
+    """Tesseract did not finish the page within its time limit."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,16 @@ class TesseractOptions:
     languages: str = "vie"
     psm: int = 3
     timeout: float = 300.0
+    #: Extra ``-c`` variables and files (user words, patterns), already formatted.
+    extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Words in reading order as Tesseract found them, with paragraph starts."""
+
+    words: list[Word]
+    paragraph_starts: frozenset[int]
 
 
 @cache
@@ -51,43 +69,42 @@ def check_tesseract(languages: str) -> str:
     return str(pytesseract.get_tesseract_version())
 
 
-def ocr_image(image: Image.Image | np.ndarray, number: int, dpi: int,
-              options: TesseractOptions) -> PageText:
-    """Read one page image; a timeout leaves the page without text and says so."""
-    array = np.asarray(image.convert("L") if isinstance(image, Image.Image) else image)
-    height, width = array.shape[:2]
+def read(grey: np.ndarray, dpi: int, options: TesseractOptions) -> Reading:
+    """Run Tesseract on a greyscale page; raise :class:`OcrTimeout` past the time limit."""
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
         # An uncompressed PGM is written in a few ms; pytesseract's own PNG round trip is slow.
         path = Path(tmp) / "page.pgm"
-        _write_pgm(path, array)
+        _write_pgm(path, grey)
+        config = " ".join((f"--psm {options.psm} --dpi {dpi}", *options.extra))
         try:
             data = pytesseract.image_to_data(
-                str(path),
-                lang=options.languages,
-                config=f"--psm {options.psm} --dpi {dpi}",
-                output_type=pytesseract.Output.DICT,
-                timeout=options.timeout,
+                str(path), lang=options.languages, config=config,
+                output_type=pytesseract.Output.DICT, timeout=options.timeout,
             )
         except RuntimeError as exc:
-            if "timeout" not in str(exc).lower():
-                raise
-            return PageText(number, width, height, dpi, TextSource.OCR, (), "", None,
-                            warnings=(f"Trang {number}: nhận dạng chữ quá thời gian "
-                                      f"{options.timeout:.0f} giây, trang chưa có chữ.",))
-    words, breaks = arrange(*_words_from_data(data))
-    return PageText(
-        number=number,
-        width=width,
-        height=height,
-        dpi=dpi,
-        text_source=TextSource.OCR,
-        words=tuple(words),
-        text=words_to_text(words, breaks),
-        mean_confidence=mean_confidence(words),
-    )
+            if "timeout" in str(exc).lower():
+                raise OcrTimeout(str(exc)) from exc
+            raise
+    return _words_from_data(data)
 
 
-def _words_from_data(data: dict[str, list[object]]) -> tuple[list[Word], frozenset[int]]:
+def osd_rotation(grey: np.ndarray, dpi: int) -> int | None:
+    """Tesseract's orientation detection: the clockwise turn that makes the page upright."""
+    scale = min(1.0, OSD_DPI / dpi)
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+        path = Path(tmp) / "page.pgm"
+        _write_pgm(path, small)
+        try:
+            report = pytesseract.image_to_osd(str(path), config=f"--psm 0 --dpi {OSD_DPI}",
+                                              timeout=60)
+        except (pytesseract.TesseractError, RuntimeError):
+            return None  # too few letters to tell
+    match = re.search(r"Rotate:\s*(\d+)", str(report))
+    return int(match.group(1)) % 360 if match else None
+
+
+def _words_from_data(data: dict[str, list[object]]) -> Reading:
     """Keep level-5 rows (words); number lines in order, marking paragraph starts."""
     words: list[Word] = []
     breaks: set[int] = set()
@@ -111,7 +128,7 @@ def _words_from_data(data: dict[str, list[object]]) -> tuple[list[Word], frozens
     if words:
         typical = statistics.median(w.box[3] - w.box[1] for w in words)
         words = [w for w in words if not is_speck(w, typical)]
-    return words, frozenset(breaks)
+    return Reading(words, frozenset(breaks))
 
 
 def _write_pgm(path: Path, array: np.ndarray) -> None:

@@ -32,6 +32,8 @@ class PagePlan:
     #: Resolution to rasterise at for OCR: the scan's own, within the configured bounds.
     dpi: int
     reason: str
+    #: The scan is in colour (it is rendered in colour so a corrected copy keeps its seals).
+    colour: bool = False
 
 
 def plan_page(
@@ -55,7 +57,7 @@ def plan_page(
     dpi = _native_dpi(images, page_box, default_dpi, min_dpi, max_dpi)
     problem = text_layer_problem(words, fontnames) if words else None
     if problem:
-        return PagePlan(number, TextSource.OCR, dpi, problem)
+        return PagePlan(number, TextSource.OCR, dpi, problem, _any_colour(images))
     if words and image_cover < IMAGE_PAGE_COVERAGE:
         return PagePlan(number, TextSource.TEXT_LAYER, 72, "born-digital")
     if words and text_cover >= min_text_coverage:
@@ -63,7 +65,7 @@ def plan_page(
     if not words and not images and not has_drawing:
         return PagePlan(number, TextSource.TEXT_LAYER, 72, "blank page")
     why = f"image covers {image_cover:.0%}, text {text_cover:.1%}"
-    return PagePlan(number, TextSource.OCR, dpi, why)
+    return PagePlan(number, TextSource.OCR, dpi, why, _any_colour(images))
 
 
 def text_layer_problem(words: Sequence[dict[str, Any]], fontnames: Sequence[str]) -> str | None:
@@ -78,6 +80,15 @@ def text_layer_problem(words: Sequence[dict[str, Any]], fontnames: Sequence[str]
         if legacy / len(fontnames) > UNREADABLE_SHARE:
             return "text layer uses a pre-Unicode Vietnamese font encoding"
     return None
+
+
+def _any_colour(images: Sequence[dict[str, Any]]) -> bool:
+    """Whether an image is in a colour space other than grey (ICC and indexed count as colour)."""
+    return any(
+        "Gray" not in str(img.get("colorspace") or "") and img.get("bits") != 1
+        and not img.get("imagemask")
+        for img in images
+    )
 
 
 def _area(obj: dict[str, Any], box: tuple[float, float, float, float]) -> float:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import img2pdf
 import pikepdf
+from pikepdf import pdfa
 from PIL import Image
 
 from pipeline.errors import DamagedFile
@@ -22,21 +23,35 @@ from pipeline.pdf.glyphless import add_font
 from pipeline.pdf.textlayer import text_layer
 
 FONT_RESOURCE = "SohoaOCR"
+#: Archival profile of every searchable copy (TCVN 14159-2:2024 = ISO 19005-2).
+PDFA_FLAVOUR = "2b"
 
 
 def needs_text_layer(pages: Sequence[PageText]) -> bool:
-    return any(p.text_source is TextSource.OCR and p.words for p in pages)
+    """Whether a PDF must be rewritten: some page gained text, or must be turned or replaced."""
+    return any(p.text_source is TextSource.OCR and (p.words or p.rotate or p.display)
+               for p in pages)
 
 
-def write_searchable(source: SourceFile, pages: Sequence[PageText], out: Path) -> None:
-    """Write the searchable PDF of ``source`` to ``out``."""
+def write_searchable(source: SourceFile, pages: Sequence[PageText], out: Path) -> list[str]:
+    """Write the searchable PDF of ``source`` to ``out`` as PDF/A-2b, validated as written.
+
+    Returns what kept it from being PDF/A (empty when it is): a scanner's PDF may carry
+    constructs PDF/A forbids; it is then written as a plain PDF rather than not at all.
+    """
     if source.kind is FileKind.PDF:
         pdf = pikepdf.open(source.path)
     else:
         pdf = pikepdf.open(io.BytesIO(image_pdf(source.path, [p.dpi for p in pages])))
     with pdf:
+        apply_corrections(pdf, pages)
         graft(pdf, pages)
-        pdf.save(out)
+        try:
+            pdfa.save(pdf, out, PDFA_FLAVOUR)
+        except pdfa.PdfaError as exc:
+            pdf.save(out)
+            return [f"{f.rule}: {f.message}" for f in exc.report.findings] or [str(exc)]
+    return []
 
 
 def image_pdf(path: Path, dpis: Sequence[int]) -> bytes:
@@ -73,6 +88,23 @@ def _flattened_frames(path: Path) -> Iterator[bytes]:
             buf = io.BytesIO()
             paper.save(buf, format="PNG", dpi=img.info.get("dpi", (72, 72)), exif=img.getexif())
             yield buf.getvalue()
+
+
+def apply_corrections(pdf: pikepdf.Pdf, pages: Sequence[PageText]) -> None:
+    """Turn pages found lying on their side, and show corrected images of deskewed scans and
+    flattened photos in place of the originals (which stay in the store untouched)."""
+    for page_text in pages:
+        index = page_text.number - 1
+        if page_text.display is not None:
+            dpi = page_text.dpi
+            layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
+            replacement = pikepdf.open(io.BytesIO(
+                img2pdf.convert(page_text.display, layout_fun=layout)))
+            pdf.pages.insert(index, replacement.pages[0])
+            del pdf.pages[index + 1]
+        elif page_text.rotate:
+            page = pdf.pages[index]
+            page.obj.Rotate = (page.rotation + page_text.rotate) % 360
 
 
 def graft(pdf: pikepdf.Pdf, pages: Sequence[PageText]) -> None:

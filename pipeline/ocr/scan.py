@@ -1,0 +1,72 @@
+"""A scanned page, start to finish: preprocess, read with Tesseract, map words to the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from pipeline.models import PageText, TextSource, Word
+from pipeline.ocr.layout import arrange, mean_confidence, words_to_text
+from pipeline.ocr.tesseract import OcrTimeout, TesseractOptions, osd_rotation, read
+from pipeline.preprocess.prepare import PrepOptions, prepare
+
+#: Quality of the JPEG that replaces a page whose geometry was corrected.
+DISPLAY_JPEG_QUALITY = 88
+
+
+@dataclass(frozen=True)
+class ScanJob:
+    """Everything a worker needs to read one page (picklable)."""
+
+    number: int
+    pixels: np.ndarray  # RGB or greyscale, as decoded, upright per EXIF
+    dpi: int
+    tesseract: TesseractOptions
+    prep: PrepOptions
+    #: Folder for corrected page images (the searchable PDF shows them instead of the page).
+    workdir: Path
+    osd_fallback: bool = True
+
+
+def read_scan(job: ScanJob) -> PageText:
+    page = prepare(job.pixels, job.dpi, job.prep, osd_rotation if job.osd_fallback else None)
+    shell = PageText(
+        number=job.number, width=page.width, height=page.height, dpi=page.dpi,
+        text_source=TextSource.OCR, words=(), text="", mean_confidence=None,
+        rotate=page.rotate, corrections=page.notes,
+        display=None if page.display is None else _save_display(page.display, job.workdir,
+                                                                job.number),
+    )
+    try:
+        reading = read(page.ocr, page.ocr_dpi, job.tesseract)
+    except OcrTimeout:
+        return replace(shell, warnings=(f"Trang {job.number}: nhận dạng chữ quá thời gian "
+                                        f"{job.tesseract.timeout:.0f} giây, trang chưa có chữ.",))
+    words = reading.words
+    if page.scale != 1.0:
+        words = [Word(w.text, _scaled(w.box, 1.0 / page.scale), w.confidence, w.line)
+                 for w in words]
+    ordered, breaks = arrange(words, reading.paragraph_starts)
+    return replace(shell, words=tuple(ordered), text=words_to_text(ordered, breaks),
+                   mean_confidence=mean_confidence(ordered))
+
+
+def _scaled(box: tuple[float, float, float, float], factor: float
+            ) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    return (round(x0 * factor, 1), round(y0 * factor, 1), round(x1 * factor, 1),
+            round(y1 * factor, 1))
+
+
+def _save_display(pixels: np.ndarray, workdir: Path, number: int) -> str:
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"page-{number:05d}.jpg"
+    bgr = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR) if pixels.ndim == 3 else pixels
+    ok, data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, DISPLAY_JPEG_QUALITY])
+    if not ok:  # pragma: no cover - OpenCV only fails on invalid arrays
+        raise RuntimeError("JPEG encoding failed")
+    path.write_bytes(data.tobytes())
+    return str(path)

@@ -1,0 +1,129 @@
+"""The preprocessing of one page image: what Tesseract reads and what the page shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.preprocess import deskew, orientation
+from pipeline.preprocess.analysis import thumbnail
+from pipeline.preprocess.geometry import rotate, turn
+from pipeline.preprocess.page import find_page, flatten
+from pipeline.preprocess.pixels import binarise, denoise, flatten_light, to_grey, upscale
+
+#: Asks Tesseract's orientation detection for the clockwise turn that makes a page upright.
+OsdFn = Callable[[np.ndarray, int], int | None]
+
+A4_LONG_INCHES = 11.69
+
+
+@dataclass(frozen=True)
+class PrepOptions:
+    """Which steps run; defaults are the ones ``bench/ablation.py`` showed to help."""
+
+    page_detection: bool = True
+    orientation: bool = True
+    deskew: bool = True
+    #: Skew below this (degrees) is left alone: Tesseract reads it, and the page stays as is.
+    min_skew: float = 0.5
+    flatten_light: bool = True
+    denoise: bool = False
+    binarise: bool = False
+    #: Pages scanned below ``upscale_below`` dpi are resampled to ``ocr_dpi`` for OCR.
+    ocr_dpi: int = 300
+    upscale_below: int = 250
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The page as Tesseract should read it, and as it should be shown.
+
+    ``display`` is a corrected image of the page (flattened photo, deskewed scan) when the
+    geometry changed, else None and the original page is shown, turned by ``rotate`` degrees
+    clockwise. Words read on ``ocr`` map to the shown page by dividing by ``scale``.
+    """
+
+    ocr: np.ndarray
+    ocr_dpi: int
+    scale: float
+    width: int  # the shown page, in pixels at ``dpi``
+    height: int
+    dpi: int
+    rotate: int
+    display: np.ndarray | None
+    notes: tuple[str, ...]
+
+
+def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
+            osd: OsdFn | None = None) -> Prepared:
+    notes: list[str] = []
+    grey = to_grey(pixels)
+    shown = pixels
+    geometry_changed = False
+    if options.page_detection:
+        quad = find_page(grey)
+        if quad is not None:
+            shown, grey = flatten(pixels, quad), flatten(grey, quad)
+            long_side = max(quad.width, quad.height)
+            if 1.3 <= long_side / min(quad.width, quad.height) <= 1.5:  # an A4 or A5 sheet
+                dpi = max(100, round(long_side / A4_LONG_INCHES))
+            notes.append("làm phẳng ảnh chụp")
+            geometry_changed = True
+    thumb = thumbnail(grey, dpi)
+    ink = thumb.ink
+    turn_by = 0
+    if options.orientation:
+        direction = orientation.direction(ink, thumb.dpi)
+        if direction.vertical:
+            turn_by, ink = 90, turn(ink, 90)
+    skew = deskew.estimate(ink, thumb.dpi) if options.deskew else None
+    if skew is not None and abs(skew) >= options.min_skew:
+        ink = rotate(ink, -skew, nearest=True)
+    else:
+        skew = None
+    if options.orientation:
+        upright = orientation.uprightness(ink, thumb.dpi)
+        if upright.inverted:
+            turn_by = (turn_by + 180) % 360
+        if not (upright.confident and direction.confident) and osd is not None:
+            asked = osd(grey, dpi)
+            if asked is not None and asked != turn_by:
+                turn_by = asked
+                skew = None  # measured on a wrongly turned page; Tesseract copes with small skew
+        if turn_by:
+            notes.append(f"xoay {turn_by}°")
+    grey = turn(grey, turn_by)
+    if skew is not None:
+        grey = rotate(grey, -skew)
+        notes.append(f"chỉnh nghiêng {skew:+.1f}°")
+        geometry_changed = True
+    display = None
+    if geometry_changed:
+        display = turn(shown, turn_by)
+        if skew is not None:
+            display = rotate(display, -skew)
+    height, width = grey.shape[:2]
+    ocr, ocr_dpi, scale = _pixels_for_ocr(grey, dpi, options)
+    return Prepared(ocr, ocr_dpi, scale, width, height, dpi,
+                    0 if display is not None else turn_by, display, tuple(notes))
+
+
+def _pixels_for_ocr(grey: np.ndarray, dpi: int, options: PrepOptions
+                    ) -> tuple[np.ndarray, int, float]:
+    scale = 1.0
+    ocr_dpi = dpi
+    if options.flatten_light:
+        grey = flatten_light(grey, dpi)
+    if options.denoise:
+        grey = denoise(grey)
+    if dpi < options.upscale_below:
+        grey, scale = upscale(grey, dpi, options.ocr_dpi)
+        ocr_dpi = options.ocr_dpi
+    if options.binarise:
+        grey = binarise(grey, ocr_dpi)
+    return np.ascontiguousarray(grey, dtype=np.uint8), ocr_dpi, scale
+
+
+__all__ = ["OsdFn", "PrepOptions", "Prepared", "prepare"]
