@@ -24,7 +24,7 @@ import numpy as np
 from bench.ocr import LEVELS, ROOT, Doc, build_set
 from pipeline.ocr.raster import image_pages, render_pdf_page
 from pipeline.ocr.scan import ScanJob, read_scan
-from pipeline.ocr.tesseract import TesseractOptions
+from pipeline.ocr.tesseract import VOCABULARY_ARGS, TesseractOptions
 from pipeline.preprocess.prepare import PrepOptions, prepare
 from samples import Level
 from samples.metrics import cer
@@ -44,6 +44,10 @@ VARIANTS: dict[str, tuple[PrepOptions, TesseractOptions]] = {
     "without upscaling": (dataclasses.replace(DEFAULT, upscale_below=0), TesseractOptions()),
     "with denoising": (dataclasses.replace(DEFAULT, denoise=True), TesseractOptions()),
     "with binarisation": (dataclasses.replace(DEFAULT, binarise=True), TesseractOptions()),
+    "with vocabulary": (DEFAULT, TesseractOptions(extra=VOCABULARY_ARGS)),
+    "vie+eng": (DEFAULT, TesseractOptions(languages="vie+eng")),
+    "psm 4": (DEFAULT, TesseractOptions(psm=4)),
+    "psm 6": (DEFAULT, TesseractOptions(psm=6)),
 }
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,5 +75,17 @@ def process_one(pipeline: Pipeline, path: Path, station: str | None = None,
 
 def process_many(pipeline: Pipeline, paths: Iterable[Path], station: str | None = None,
                  events: Events | None = None) -> Iterator[BatchItem]:
-    for path in paths:
-        yield process_one(pipeline, path, station, events)
+    """Process documents side by side (one per core), yielding results in input order.
+
+    Their pages share the pipeline's OCR pool, so a batch of one-page scans keeps every core
+    busy as a long PDF does.
+    """
+    width = pipeline.settings.workers
+    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="sohoa-doc") as documents:
+        pending: deque[Future[BatchItem]] = deque()
+        for path in paths:
+            pending.append(documents.submit(process_one, pipeline, path, station, events))
+            if len(pending) > width:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

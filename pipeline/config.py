@@ -45,6 +45,8 @@ class OcrSettings:
     max_dpi: int = 400
     #: Tesseract page segmentation mode.
     psm: int = 3
+    #: Give Tesseract the administrative vocabulary and code shapes in ``pipeline/data``.
+    vocabulary: bool = False
     #: Seconds one page may take; a page over it keeps no text and sends the document to review.
     page_timeout: float = 300.0
     #: A page with a text layer is read from it (not OCRed) when the page is not mostly an

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -39,11 +40,12 @@ PAGE_SEPARATOR = "\f"
 
 
 class Events(Protocol):
-    """What a caller may watch while a document is processed (progress bars, logs)."""
+    """What a caller may watch while documents are processed (progress bars, logs); called
+    from worker threads when documents run side by side."""
 
     def started(self, source: SourceFile) -> None: ...
 
-    def page_done(self, page: PageText) -> None: ...
+    def page_done(self, source: SourceFile, page: PageText) -> None: ...
 
 
 def assess(pages: Sequence[PageText], min_confidence: float) -> tuple[Status, tuple[str, ...]]:
@@ -80,6 +82,10 @@ class Pipeline:
         self.store = store or open_store(settings)
         self._own_reader = reader is None
         self.reader = reader or PageReader(settings)
+        # Documents being processed right now, by content hash: a second copy of the same
+        # bytes in one batch waits for the first and is then reported as its duplicate.
+        self._in_flight: dict[str, threading.Event] = {}
+        self._in_flight_lock = threading.Lock()
 
     def close(self) -> None:
         if self._own_reader:
@@ -95,14 +101,26 @@ class Pipeline:
                events: Events | None = None) -> DocumentRecord:
         """Process one file; raise :class:`InputError` (nothing stored) if it is unreadable."""
         source = probe(path, self.settings, station)
-        existing = self.store.find(source.sha256)
-        if existing is not None:
-            return existing.with_status(Status.DUPLICATE)
-        if events:
-            events.started(source)
-        with self._workdir("pages-") as work:
-            pages = self.reader.read(source, Path(work), events.page_done if events else None)
-            return self.keep(source, pages)
+        while True:
+            existing = self.store.find(source.sha256)
+            if existing is not None:
+                return existing.with_status(Status.DUPLICATE)
+            with self._in_flight_lock:
+                twin = self._in_flight.get(source.sha256)
+                if twin is None:
+                    self._in_flight[source.sha256] = threading.Event()
+                    break
+            twin.wait()  # the same bytes are being processed: their record answers us
+        try:
+            if events:
+                events.started(source)
+            progress = (lambda page: events.page_done(source, page)) if events else None
+            with self._workdir("pages-") as work:
+                pages = self.reader.read(source, Path(work), progress)
+                return self.keep(source, pages)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight.pop(source.sha256).set()
 
     def keep(self, source: SourceFile, pages: Sequence[PageText]) -> DocumentRecord:
         """Store the original and everything derived from it, the record last.

@@ -176,3 +176,18 @@ def test_cli_refuses_bad_files_with_a_reason_and_exit_code(tmp_path: Path) -> No
     missing = sohoa(home, "get", "a" * 24, "--json", check=False)
     assert missing.returncode == 4
     assert "Không tìm thấy" in missing.stderr.decode()
+
+
+def test_batch_runs_documents_side_by_side_and_spots_twins(
+        corpus: dict[str, SampleInfo], pipeline: Pipeline, tmp_path: Path) -> None:
+    from pipeline.batch import process_many
+
+    scans = [i for i in corpus.values() if not i.born_digital][:2]
+    twin = tmp_path / "ban-sao-cung-noi-dung.png"
+    twin.write_bytes(scans[0].path.read_bytes())
+    items = list(process_many(pipeline, [scans[0].path, twin, scans[1].path]))
+    assert [i.path for i in items] == [scans[0].path, twin, scans[1].path]  # input order
+    statuses = sorted(i.record.status.value for i in items[:2] if i.record)
+    assert statuses == ["done", "duplicate"]
+    assert items[0].record and items[1].record and items[0].record.id == items[1].record.id
+    assert len(list(pipeline.store.records())) == 2

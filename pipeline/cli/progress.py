@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import threading
+
 from rich.progress import Progress, TaskID
 
 from pipeline.models import PageText, SourceFile
 
 
 class ProgressEvents:
-    """Pipeline events shown as one bar per document."""
+    """Pipeline events shown as one bar per document being read."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
-        self._task: TaskID | None = None
+        self._tasks: dict[str, TaskID] = {}
+        self._lock = threading.Lock()
 
     def started(self, source: SourceFile) -> None:
-        if self._task is not None:
-            self.progress.remove_task(self._task)
-        self._task = self.progress.add_task(source.filename, total=source.page_count)
+        with self._lock:
+            self._tasks[source.sha256] = self.progress.add_task(source.filename,
+                                                                total=source.page_count)
 
-    def page_done(self, page: PageText) -> None:
-        if self._task is not None:
-            self.progress.advance(self._task)
+    def page_done(self, source: SourceFile, page: PageText) -> None:
+        with self._lock:
+            task = self._tasks.get(source.sha256)
+            if task is None:
+                return
+            self.progress.advance(task)
+            if self.progress.tasks[self.progress.task_ids.index(task)].finished:
+                self.progress.remove_task(task)
+                del self._tasks[source.sha256]

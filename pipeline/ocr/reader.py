@@ -25,7 +25,7 @@ from pipeline.errors import DamagedFile
 from pipeline.models import FileKind, PageText, SourceFile, TextSource
 from pipeline.ocr.raster import image_pages, render_pdf_page
 from pipeline.ocr.scan import ScanJob, read_scan
-from pipeline.ocr.tesseract import TesseractOptions, check_tesseract
+from pipeline.ocr.tesseract import VOCABULARY_ARGS, TesseractOptions, check_tesseract
 from pipeline.ocr.textlayer import page_words, read_text_layer
 from pipeline.ocr.triage import PagePlan, plan_page
 from pipeline.preprocess.prepare import PrepOptions
@@ -41,7 +41,8 @@ cv2.setNumThreads(1)  # one core per page: our pool already fills the machine
 def scan_options(settings: Settings) -> tuple[TesseractOptions, PrepOptions]:
     ocr, prep = settings.ocr, settings.preprocess
     return (
-        TesseractOptions(languages=ocr.languages, psm=ocr.psm, timeout=ocr.page_timeout),
+        TesseractOptions(languages=ocr.languages, psm=ocr.psm, timeout=ocr.page_timeout,
+                         extra=VOCABULARY_ARGS if ocr.vocabulary else ()),
         PrepOptions(page_detection=prep.page_detection, orientation=prep.orientation,
                     deskew=prep.deskew, min_skew=prep.min_skew,
                     flatten_light=prep.flatten_light, denoise=prep.denoise,

@@ -27,6 +27,12 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 #: Resolution orientation detection runs at: OSD needs letters, not fine detail.
 OSD_DPI = 150
+#: Administrative abbreviations and heading words, and the shapes of document numbers,
+#: dossier codes and ID numbers, for Tesseract's dictionary.
+DATA = Path(__file__).resolve().parent.parent / "data"
+USER_WORDS = DATA / "vie-admin.user-words"
+USER_PATTERNS = DATA / "vie-admin.user-patterns"
+VOCABULARY_ARGS = (f"--user-words {USER_WORDS}", f"--user-patterns {USER_PATTERNS}")
 
 
 class OcrTimeout(Exception):
