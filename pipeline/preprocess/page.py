@@ -40,8 +40,23 @@ def _order(points: np.ndarray) -> np.ndarray:
                      points[np.argmax(d)]], dtype=np.float32)
 
 
+def _paper_to_the_edges(grey: np.ndarray) -> bool:
+    """A scan: its outer frame is as bright as paper all round (a photo shows the desk)."""
+    h, w = grey.shape[:2]
+    band = max(2, min(h, w) // 50)
+    frame = np.concatenate([grey[:band:4, ::8].ravel(), grey[-band::4, ::8].ravel(),
+                            grey[::8, :band:4].ravel(), grey[::8, -band::4].ravel()])
+    centre = grey[h // 4: 3 * h // 4: 16, w // 4: 3 * w // 4: 16]
+    paper = float(np.percentile(centre, 90))
+    return float(np.percentile(frame, 25)) >= 0.8 * paper
+
+
 def find_page(grey: np.ndarray) -> PageQuad | None:
     """The page's outline in ``grey`` (full-size pixel coordinates), or None for a scan."""
+    if grey.ndim == 3:
+        grey = cv2.cvtColor(grey, cv2.COLOR_RGB2GRAY)
+    if _paper_to_the_edges(grey):
+        return None
     height, width = grey.shape[:2]
     scale = WORK_SIZE / max(height, width)
     small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
