@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 from pikepdf import pdfa
+from PIL import Image
 
 from pipeline.preprocess.geometry import rotate, turn
 from pipeline.process import Pipeline
