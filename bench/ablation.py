@@ -33,7 +33,8 @@ DEFAULT = PrepOptions()
 VARIANTS: dict[str, tuple[PrepOptions, TesseractOptions]] = {
     "default": (DEFAULT, TesseractOptions()),
     "no preprocessing": (PrepOptions(page_detection=False, orientation=False, deskew=False,
-                                     flatten_light=False, upscale_below=0), TesseractOptions()),
+                                     flatten_light=False, remove_rules=False, upscale_below=0),
+                         TesseractOptions()),
     "without page detection": (dataclasses.replace(DEFAULT, page_detection=False),
                                TesseractOptions()),
     "without orientation": (dataclasses.replace(DEFAULT, orientation=False), TesseractOptions()),
@@ -41,6 +42,8 @@ VARIANTS: dict[str, tuple[PrepOptions, TesseractOptions]] = {
     "deskew from 1.0°": (dataclasses.replace(DEFAULT, min_skew=1.0), TesseractOptions()),
     "without light flattening": (dataclasses.replace(DEFAULT, flatten_light=False),
                                  TesseractOptions()),
+    "without rule removal": (dataclasses.replace(DEFAULT, remove_rules=False),
+                             TesseractOptions()),
     "without upscaling": (dataclasses.replace(DEFAULT, upscale_below=0), TesseractOptions()),
     "with denoising": (dataclasses.replace(DEFAULT, denoise=True), TesseractOptions()),
     "with binarisation": (dataclasses.replace(DEFAULT, binarise=True), TesseractOptions()),

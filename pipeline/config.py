@@ -70,6 +70,8 @@ class PreprocessSettings:
     min_skew: float = 0.5
     #: Even out lighting and paper tone.
     flatten_light: bool = True
+    #: Erase table rules and underlines before reading.
+    remove_rules: bool = True
     denoise: bool = False
     binarise: bool = False
     #: Pages scanned below ``upscale_below`` dpi are read at ``ocr_dpi``.

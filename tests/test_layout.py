@@ -75,3 +75,14 @@ def test_confidence_is_weighted_by_characters() -> None:
     words = [Word("Nghị", (0, 0, 1, 1), 1.0, 0), Word(".", (0, 0, 1, 1), 0.0, 0)]
     assert mean_confidence(words) == 0.8
     assert mean_confidence([]) is None
+
+
+def test_rule_fragments_and_scribbles_are_dropped() -> None:
+    from pipeline.ocr.layout import clean_word
+
+    assert clean_word("2.000815_") == "2.000815"
+    assert clean_word("|Giấy") == "Giấy"
+    assert clean_word("—") == ""
+    assert is_speck(Word("", (0, 0, 5, 40), 0.9, 0), 40)
+    assert is_speck(Word("C", (0, 0, 20, 40), 0.04, 0), 40)
+    assert not is_speck(Word("ở", (0, 0, 20, 40), 0.85, 0), 40)

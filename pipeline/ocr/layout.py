@@ -133,41 +133,57 @@ def _two_column_run(lines: list[_Line], start: int
         end += 1
     left = [ws for ws, _ in sides if ws is not None]
     right = [ws for _, ws in sides if ws is not None]
-    if min(len(left), len(right)) < 2 or hi <= lo:
+    lone_title = len(right) == 1 and len(left) >= 2 and _is_title(right[0])
+    if (min(len(left), len(right)) < 2 and not lone_title) or hi <= lo:
         return start + 1, None  # a lone cell beside a column is a form row, not a block
     # A column block fills each column without holes; a form or a table row skipping a cell
     # leaves one. Left-aligned cells on both sides are table columns too.
     tolerance = 0.5 * statistics.median(line.height for line in lines[start:end])
-    contiguous = all(_contiguous([side[k] is not None for side in sides]) for k in (0, 1))
+    holes = max(_holes([side[k] is not None for side in sides]) for k in (0, 1))
     kinds = {_alignment(left, tolerance), _alignment(right, tolerance)}
     pairs = sum(1 for lw, rw in sides if lw is not None and rw is not None)
-    table_like = kinds == {"left"} or ("centred" not in kinds and pairs > MAX_UNCENTRED_PAIRS)
-    if contiguous and not table_like:
+    table_like = kinds == {"left"} or (
+        "centred" not in kinds and not lone_title and pairs > MAX_UNCENTRED_PAIRS)
+    # A centred column is a Decree 30 block even where one line interleaves (the date line
+    # sits between the agency name and "Số: ..." on a slightly different baseline); a table's
+    # centred cells leave a hole at every row that wraps.
+    if ("centred" in kinds and holes <= 1) or (holes == 0 and not table_like):
         return end, (left, right)
     return end, None
 
 
-def _contiguous(present: list[bool]) -> bool:
-    """True when the ``True`` entries form one unbroken run."""
+def _holes(present: list[bool]) -> int:
+    """How many lines between a column's first and last line it has nothing on."""
     first = present.index(True)
     last = len(present) - 1 - present[::-1].index(True)
-    return all(present[first:last + 1])
+    return present[first:last + 1].count(False)
 
 
 def _alignment(column: list[list[Word]], tolerance: float) -> str:
-    """``centred`` (title, signature), ``left`` (list, form, table cells) or ``unclear``."""
+    """``centred`` (title, signature), ``left`` (list, form, table cells) or ``unclear``.
+
+    Two consecutive lines of different widths sharing their centre make a column centred
+    (a stray mark or a date line elsewhere in it does not undo that); left-aligned cells
+    and list items never do.
+    """
     if len(column) < 2:
         return "unclear"
     spans = [(ws[0].box[0], max(w.box[2] for w in ws)) for ws in column]
     centres = [(a + b) / 2 for a, b in spans]
     starts = [a for a, _ in spans]
-    same_start = max(starts) - min(starts) <= tolerance
-    same_centre = max(centres) - min(centres) <= tolerance
-    if same_centre and not same_start:
-        return "centred"
-    if same_start and not same_centre:
+    for i in range(len(spans) - 1):
+        if (abs(centres[i] - centres[i + 1]) <= tolerance
+                and abs(starts[i] - starts[i + 1]) > tolerance):
+            return "centred"
+    if max(starts) - min(starts) <= tolerance and max(centres) - min(centres) > tolerance:
         return "left"
     return "unclear"
+
+
+def _is_title(line: list[Word]) -> bool:
+    """A signer's title line ("GIÁM ĐỐC", "KT. CHỦ TỊCH"): upper-case letters only."""
+    letters = [ch for w in line for ch in w.text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
 
 
 def _in_table(lines: list[_Line], index: int) -> bool:
@@ -175,11 +191,24 @@ def _in_table(lines: list[_Line], index: int) -> bool:
     return any(len(line.segments) >= 3 for line in neighbours)
 
 
+#: What table rules, underlines and scribbles turn into; never part of administrative text.
+RULE_MARKS = "_|—¦"
+
+
+def clean_word(text: str) -> str:
+    """A word without the rule fragments Tesseract glues to it ("2.000815_", "|Giấy")."""
+    return text.strip(RULE_MARKS)
+
+
 def is_speck(word: Word, typical_height: float) -> bool:
-    """OCR read on a dust speck or a stray mark: no letter or digit and far smaller than text,
-    or punctuation the engine itself doubts."""
+    """OCR read on a dust speck, a rule or a signature's scribble: no letter or digit and
+    doubtful or far smaller than text, or a letter or two the engine itself disbelieves."""
+    if not word.text:
+        return True
     if any(ch.isalnum() for ch in word.text):
-        return False
+        letters = sum(ch.isalnum() for ch in word.text)
+        return word.confidence < 0.2 and (len(word.text) == 1 or (
+            len(word.text) <= 3 and letters < len(word.text)))
     height = word.box[3] - word.box[1]
     return word.confidence < 0.6 or (height < 0.2 * typical_height and word.confidence < 0.8)
 

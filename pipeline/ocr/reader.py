@@ -45,7 +45,8 @@ def scan_options(settings: Settings) -> tuple[TesseractOptions, PrepOptions]:
                          extra=VOCABULARY_ARGS if ocr.vocabulary else ()),
         PrepOptions(page_detection=prep.page_detection, orientation=prep.orientation,
                     deskew=prep.deskew, min_skew=prep.min_skew,
-                    flatten_light=prep.flatten_light, denoise=prep.denoise,
+                    flatten_light=prep.flatten_light, remove_rules=prep.remove_rules,
+                    denoise=prep.denoise,
                     binarise=prep.binarise, ocr_dpi=prep.ocr_dpi,
                     upscale_below=prep.upscale_below),
     )

@@ -21,7 +21,7 @@ import pytesseract
 
 from pipeline.errors import MissingDependency
 from pipeline.models import Word
-from pipeline.ocr.layout import is_speck, nfc
+from pipeline.ocr.layout import clean_word, is_speck, nfc
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -117,7 +117,7 @@ def _words_from_data(data: dict[str, list[object]]) -> Reading:
     line_of: dict[tuple[int, int, int], int] = {}
     last_par: tuple[int, int] | None = None
     for i, level in enumerate(data["level"]):
-        text = nfc(str(data["text"][i])).strip()
+        text = clean_word(nfc(str(data["text"][i])).strip())
         if level != 5 or not text:
             continue
         block, par, line = (int(str(data[k][i])) for k in ("block_num", "par_num", "line_num"))

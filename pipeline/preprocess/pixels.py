@@ -27,6 +27,24 @@ def flatten_light(grey: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.divide(grey, np.maximum(background, 1), scale=255)
 
 
+def remove_rules(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """Erase table rules and underlines: Tesseract reads them as "|", "_" and "—" glued to
+    the words in the cells. Only straight runs longer than a third of an inch go; letters
+    are far shorter."""
+    ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    length = max(15, round(dpi / 3))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    if not rules.any():
+        return grey
+    cleaned = grey.copy()
+    cleaned[rules > 0] = 255
+    return cleaned
+
+
 def denoise(grey: np.ndarray) -> np.ndarray:
     """Remove salt-and-pepper specks and sensor noise without eroding thin diacritics."""
     return cv2.medianBlur(grey, 3)

@@ -11,7 +11,14 @@ from pipeline.preprocess import deskew, orientation
 from pipeline.preprocess.analysis import thumbnail
 from pipeline.preprocess.geometry import rotate, turn
 from pipeline.preprocess.page import find_page, flatten
-from pipeline.preprocess.pixels import binarise, denoise, flatten_light, to_grey, upscale
+from pipeline.preprocess.pixels import (
+    binarise,
+    denoise,
+    flatten_light,
+    remove_rules,
+    to_grey,
+    upscale,
+)
 
 #: Asks Tesseract's orientation detection for the clockwise turn that makes a page upright.
 OsdFn = Callable[[np.ndarray, int], int | None]
@@ -29,6 +36,7 @@ class PrepOptions:
     #: Skew below this (degrees) is left alone: Tesseract reads it, and the page stays as is.
     min_skew: float = 0.5
     flatten_light: bool = True
+    remove_rules: bool = True
     denoise: bool = False
     binarise: bool = False
     #: Pages scanned below ``upscale_below`` dpi are resampled to ``ocr_dpi`` for OCR.
@@ -116,6 +124,8 @@ def _pixels_for_ocr(grey: np.ndarray, dpi: int, options: PrepOptions
     ocr_dpi = dpi
     if options.flatten_light:
         grey = flatten_light(grey, dpi)
+    if options.remove_rules:
+        grey = remove_rules(grey, dpi)
     if options.denoise:
         grey = denoise(grey)
     if dpi < options.upscale_below:
