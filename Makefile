@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils \
 	fonts-liberation2 fonts-dejavu-core ca-certificates
 
-.PHONY: demo test check system venv clean-demo
+.PHONY: demo test check system venv bench clean-demo
 
 demo: system venv
 	$(BIN)/sohoa demo samples/examples
@@ -48,6 +48,12 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
+
+# Not one of the two README commands: measures sohoa against OCRmyPDF and plain Tesseract.
+bench: system venv
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python -m bench.ocr --runs 3
+	$(BIN)/python -m bench.ablation
 
 clean-demo:
 	rm -rf var

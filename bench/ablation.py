@@ -33,7 +33,8 @@ DEFAULT = PrepOptions()
 VARIANTS: dict[str, tuple[PrepOptions, TesseractOptions]] = {
     "default": (DEFAULT, TesseractOptions()),
     "no preprocessing": (PrepOptions(page_detection=False, orientation=False, deskew=False,
-                                     flatten_light=False, remove_rules=False, upscale_below=0),
+                                     flatten_light=False, remove_rules=False,
+                                     remove_marks=False, upscale_below=0),
                          TesseractOptions()),
     "without page detection": (dataclasses.replace(DEFAULT, page_detection=False),
                                TesseractOptions()),
@@ -44,12 +45,15 @@ VARIANTS: dict[str, tuple[PrepOptions, TesseractOptions]] = {
                                  TesseractOptions()),
     "without rule removal": (dataclasses.replace(DEFAULT, remove_rules=False),
                              TesseractOptions()),
-    "without upscaling": (dataclasses.replace(DEFAULT, upscale_below=0), TesseractOptions()),
+    "without mark removal": (dataclasses.replace(DEFAULT, remove_marks=False),
+                             TesseractOptions()),
+    "upscaling below 250 dpi": (dataclasses.replace(DEFAULT, upscale_below=250),
+                                TesseractOptions()),
     "with denoising": (dataclasses.replace(DEFAULT, denoise=True), TesseractOptions()),
     "with binarisation": (dataclasses.replace(DEFAULT, binarise=True), TesseractOptions()),
     "with vocabulary": (DEFAULT, TesseractOptions(extra=VOCABULARY_ARGS)),
     "vie+eng": (DEFAULT, TesseractOptions(languages="vie+eng")),
-    "psm 4": (DEFAULT, TesseractOptions(psm=4)),
+    "psm 3": (DEFAULT, TesseractOptions(psm=3)),
     "psm 6": (DEFAULT, TesseractOptions(psm=6)),
 }
 

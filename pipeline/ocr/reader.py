@@ -46,6 +46,7 @@ def scan_options(settings: Settings) -> tuple[TesseractOptions, PrepOptions]:
         PrepOptions(page_detection=prep.page_detection, orientation=prep.orientation,
                     deskew=prep.deskew, min_skew=prep.min_skew,
                     flatten_light=prep.flatten_light, remove_rules=prep.remove_rules,
+                    remove_marks=prep.remove_marks,
                     denoise=prep.denoise,
                     binarise=prep.binarise, ocr_dpi=prep.ocr_dpi,
                     upscale_below=prep.upscale_below),

@@ -42,7 +42,7 @@ class OcrTimeout(Exception):
 @dataclass(frozen=True)
 class TesseractOptions:
     languages: str = "vie"
-    psm: int = 3
+    psm: int = 4
     timeout: float = 300.0
     #: Extra ``-c`` variables and files (user words, patterns), already formatted.
     extra: tuple[str, ...] = ()

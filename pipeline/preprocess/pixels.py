@@ -27,21 +27,34 @@ def flatten_light(grey: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.divide(grey, np.maximum(background, 1), scale=255)
 
 
-def remove_rules(grey: np.ndarray, dpi: float) -> np.ndarray:
-    """Erase table rules and underlines: Tesseract reads them as "|", "_" and "—" glued to
-    the words in the cells. Only straight runs longer than a third of an inch go; letters
-    are far shorter."""
-    ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    length = max(15, round(dpi / 3))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                                  cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
-    if not rules.any():
+def remove_rules(grey: np.ndarray, dpi: float,
+                 regions: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """Erase table rules and underlines inside ``regions``: Tesseract reads them as "|", "_"
+    and "—" glued to the words in the cells. Only straight runs longer than a third of an
+    inch go; letters are far shorter."""
+    if not regions:
         return grey
     cleaned = grey.copy()
-    cleaned[rules > 0] = 255
+    length = max(15, round(dpi / 3))
+    kernels = (cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)),
+               cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    for x0, y0, x1, y1 in regions:
+        crop = grey[y0:y1, x0:x1]
+        if crop.size == 0:
+            continue
+        ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+        rules = cv2.bitwise_or(*(cv2.morphologyEx(ink, cv2.MORPH_OPEN, k) for k in kernels))
+        rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+        cleaned[y0:y1, x0:x1][rules > 0] = 255
+    return cleaned
+
+
+def erase_marks(grey: np.ndarray, thumb_mask: np.ndarray) -> np.ndarray:
+    """Whiten the ink under a thumbnail mask (signatures, seals), scaled to the page."""
+    mask = cv2.resize(cv2.dilate(thumb_mask, np.ones((3, 3), np.uint8)),
+                      (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_NEAREST)
+    cleaned = grey.copy()
+    cleaned[mask > 0] = 255
     return cleaned
 
 
