@@ -74,7 +74,7 @@ def _pages(doc: Doc) -> list[tuple[int, np.ndarray, int]]:
                     for n, dpi in enumerate(dpis)]
         finally:
             raster.close()
-    return list(image_pages(path))
+    return [(f.number, f.pixels, f.dpi) for f in image_pages(path)]
 
 
 def run_variant(docs: dict[Level, list[Doc]], pages: dict[str, list[tuple[int, np.ndarray, int]]],

@@ -18,12 +18,14 @@ from typing import Any
 
 import cv2
 import pdfplumber
+import pikepdf
 import pypdfium2 as pdfium
 
 from pipeline.config import Settings
 from pipeline.errors import DamagedFile
 from pipeline.models import FileKind, PageText, SourceFile, TextSource
-from pipeline.ocr.raster import image_pages, render_pdf_page
+from pipeline.ocr.embedded import scan_image
+from pipeline.ocr.raster import Frame, image_pages, render_pdf_page
 from pipeline.ocr.scan import ScanJob, read_scan
 from pipeline.ocr.tesseract import VOCABULARY_ARGS, TesseractOptions, check_tesseract
 from pipeline.ocr.textlayer import page_words, read_text_layer
@@ -88,14 +90,17 @@ class PageReader:
             if progress:
                 progress(page)
 
+        # A TIFF frame would be re-encoded to be wrapped into a PDF page: the worker, which
+        # holds its pixels anyway, writes the page image instead (JPEG; 1-bit scans excepted).
+        redraw = source.kind is FileKind.TIFF
         for job in jobs:
             if isinstance(job, PageText):
                 pending.append(_done(job))
             else:
-                number, pixels, dpi = job
                 check_tesseract(self.tesseract.languages)
-                scan = ScanJob(number, pixels, dpi, self.tesseract, self.prep, workdir,
-                               self.settings.preprocess.osd_fallback)
+                scan = ScanJob(job.number, job.pixels, job.dpi, self.tesseract, self.prep,
+                               workdir, self.settings.preprocess.osd_fallback,
+                               always_display=redraw and not job.bilevel)
                 pending.append(self.executor.submit(read_scan, scan))
             while len(pending) >= window:
                 collect(pending.popleft())
@@ -103,14 +108,15 @@ class PageReader:
             collect(pending.popleft())
         return pages
 
-    def _image_jobs(self, source: SourceFile) -> Iterator[tuple[int, Any, int]]:
+    def _image_jobs(self, source: SourceFile) -> Iterator[Frame]:
         yield from image_pages(source.path)
 
-    def _pdf_jobs(self, source: SourceFile) -> Iterator[PageText | tuple[int, Any, int]]:
+    def _pdf_jobs(self, source: SourceFile) -> Iterator[PageText | Frame]:
         ocr = self.settings.ocr
         with ExitStack() as stack:
             try:
                 plumber = stack.enter_context(pdfplumber.open(source.path))
+                images = stack.enter_context(pikepdf.open(source.path))
                 with PDFIUM_LOCK:
                     rasters = pdfium.PdfDocument(source.path)
             except Exception as exc:  # both libraries raise their own zoo of errors
@@ -139,17 +145,26 @@ class PageReader:
                     ) from exc
                 finally:
                     page.close()
-                yield self._page_job(plan, box, words, rasters, source.filename)
+                if plan.text_source is TextSource.TEXT_LAYER:
+                    yield read_text_layer(plan.number, box, words)
+                else:
+                    yield self._scan_frame(plan, images, rasters, source.filename)
 
-    @staticmethod
-    def _page_job(plan: PagePlan, box: tuple[float, float, float, float],
-                  words: list[dict[str, Any]], rasters: pdfium.PdfDocument,
-                  filename: str) -> PageText | tuple[int, Any, int]:
-        if plan.text_source is TextSource.TEXT_LAYER:
-            return read_text_layer(plan.number, box, words)
+    def _scan_frame(self, plan: PagePlan, images: pikepdf.Pdf, rasters: pdfium.PdfDocument,
+                    filename: str) -> Frame:
+        """The scan's own pixels when the page is just one image, else a rendering."""
+        embedded = scan_image(images, plan.number - 1)
+        if embedded is not None:
+            pixels, dpi = embedded
+            limit = self.settings.ocr.max_dpi
+            if dpi > limit:  # 600 dpi scans read no better and cost four times as much
+                pixels = cv2.resize(pixels, None, fx=limit / dpi, fy=limit / dpi,
+                                    interpolation=cv2.INTER_AREA)
+                dpi = limit
+            return Frame(plan.number, pixels, dpi, bilevel=False)
         with PDFIUM_LOCK:
             pixels = render_pdf_page(rasters, plan.number - 1, plan.dpi, filename, plan.colour)
-        return plan.number, pixels, plan.dpi
+        return Frame(plan.number, pixels, plan.dpi, bilevel=False)
 
 
 def _locked_close(doc: pdfium.PdfDocument) -> None:

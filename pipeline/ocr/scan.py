@@ -29,10 +29,14 @@ class ScanJob:
     #: Folder for corrected page images (the searchable PDF shows them instead of the page).
     workdir: Path
     osd_fallback: bool = True
+    #: Write the page image even if its geometry is unchanged (it is shown instead of a
+    #: copy the PDF writer would have to re-encode).
+    always_display: bool = False
 
 
 def read_scan(job: ScanJob) -> PageText:
-    page = prepare(job.pixels, job.dpi, job.prep, osd_rotation if job.osd_fallback else None)
+    page = prepare(job.pixels, job.dpi, job.prep, osd_rotation if job.osd_fallback else None,
+                   always_display=job.always_display)
     shell = PageText(
         number=job.number, width=page.width, height=page.height, dpi=page.dpi,
         text_source=TextSource.OCR, words=(), text="", mean_confidence=None,

@@ -25,6 +25,9 @@ from pipeline.ocr.layout import clean_word, is_speck, nfc
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+#: Page images handed to Tesseract live in memory-backed storage where there is some.
+SCRATCH = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+
 #: Resolution orientation detection runs at: OSD needs letters, not fine detail.
 OSD_DPI = 150
 #: Administrative abbreviations and heading words, and the shapes of document numbers,
@@ -77,7 +80,7 @@ def check_tesseract(languages: str) -> str:
 
 def read(grey: np.ndarray, dpi: int, options: TesseractOptions) -> Reading:
     """Run Tesseract on a greyscale page; raise :class:`OcrTimeout` past the time limit."""
-    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=SCRATCH) as tmp:
         # An uncompressed PGM is written in a few ms; pytesseract's own PNG round trip is slow.
         path = Path(tmp) / "page.pgm"
         _write_pgm(path, grey)
@@ -98,7 +101,7 @@ def osd_rotation(grey: np.ndarray, dpi: int) -> int | None:
     """Tesseract's orientation detection: the clockwise turn that makes the page upright."""
     scale = min(1.0, OSD_DPI / dpi)
     small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sohoa-osd-", dir=SCRATCH) as tmp:
         path = Path(tmp) / "page.pgm"
         _write_pgm(path, small)
         try:

@@ -9,7 +9,8 @@ the pixels they were read from.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import img2pdf
@@ -41,6 +42,10 @@ def write_searchable(source: SourceFile, pages: Sequence[PageText], out: Path) -
     """
     if source.kind is FileKind.PDF:
         pdf = pikepdf.open(source.path)
+    elif all(p.display for p in pages):
+        # Every page image was written by OCR workers already: wrap those, nothing re-encoded.
+        pdf = pikepdf.open(io.BytesIO(pages_pdf(pages)))
+        pages = [replace(p, display=None, rotate=0) for p in pages]
     else:
         pdf = pikepdf.open(io.BytesIO(image_pdf(source.path, [p.dpi for p in pages])))
     with pdf:
@@ -54,8 +59,11 @@ def write_searchable(source: SourceFile, pages: Sequence[PageText], out: Path) -
     return []
 
 
-def image_pdf(path: Path, dpis: Sequence[int]) -> bytes:
-    """Wrap an image file's frames as PDF pages, at the resolutions OCR used."""
+Layout = Callable[[float, float, tuple[float, float]], tuple[float, float, float, float]]
+
+
+def _layout_at(dpis: Sequence[int]) -> Layout:
+    """An img2pdf layout giving the n-th image the n-th resolution (the one OCR used)."""
     sizes = iter(dpis)
 
     def layout(width_px: float, height_px: float,
@@ -64,17 +72,34 @@ def image_pdf(path: Path, dpis: Sequence[int]) -> bytes:
         w, h = width_px * 72.0 / dpi, height_px * 72.0 / dpi
         return w, h, w, h
 
-    try:
-        data = img2pdf.convert(str(path), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)
-    except img2pdf.AlphaChannelError:
-        data = img2pdf.convert(list(_flattened_frames(path)), layout_fun=layout,
-                               rotation=img2pdf.Rotation.ifvalid)
-    except (img2pdf.ImageOpenError, OSError, ValueError) as exc:
-        raise DamagedFile(f"Không chuyển được ảnh {path.name} thành trang PDF.",
-                          detail=repr(exc)) from exc
+    return layout
+
+
+def _as_bytes(data: object) -> bytes:
     if not isinstance(data, bytes):  # pragma: no cover - convert returns bytes without a stream
         raise TypeError("img2pdf returned no bytes")
     return data
+
+
+def image_pdf(path: Path, dpis: Sequence[int]) -> bytes:
+    """Wrap an image file's frames as PDF pages, at the resolutions OCR used."""
+    try:
+        return _as_bytes(img2pdf.convert(str(path), layout_fun=_layout_at(dpis),
+                                         rotation=img2pdf.Rotation.ifvalid))
+    except img2pdf.AlphaChannelError:
+        return _as_bytes(img2pdf.convert(list(_flattened_frames(path)),
+                                         layout_fun=_layout_at(dpis),
+                                         rotation=img2pdf.Rotation.ifvalid))
+    except (img2pdf.ImageOpenError, OSError, ValueError) as exc:
+        raise DamagedFile(f"Không chuyển được ảnh {path.name} thành trang PDF.",
+                          detail=repr(exc)) from exc
+
+
+def pages_pdf(pages: Sequence[PageText]) -> bytes:
+    """One PDF page per page image written by the workers, each at its own resolution."""
+    return _as_bytes(img2pdf.convert([str(p.display) for p in pages],
+                                     layout_fun=_layout_at([p.dpi for p in pages]),
+                                     rotation=img2pdf.Rotation.none))
 
 
 def _flattened_frames(path: Path) -> Iterator[bytes]:

@@ -61,21 +61,35 @@ def _odd(n: int) -> int:
     return n if n % 2 else n + 1
 
 
-def marks_mask(ink: np.ndarray, dpi: float) -> np.ndarray | None:
-    """Ink of handwriting, seals and pictures on the thumbnail: connected strokes far taller
-    than a line of print. Tesseract reads a signature's loops as letters ("C", "SN") that
-    land in the text and break the layout; printed letters are never this tall."""
+@dataclass(frozen=True)
+class Mark:
+    """A signature, seal or picture: its box on the page and its strokes on the thumbnail."""
+
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels
+    strokes: np.ndarray  # uint8 mask over the box, at thumbnail resolution
+
+
+def find_marks(ink: np.ndarray, dpi: float, scale: float) -> list[Mark]:
+    """Connected strokes far taller than a line of print: handwriting, seals, pictures.
+
+    Tesseract reads a signature's loops as letters ("C", "SN") that land in the text and
+    break the layout; printed letters are never this tall.
+    """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count <= 1:
-        return None
+        return []
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     letter = float(np.median(heights[heights >= 2])) if (heights >= 2).any() else 0.0
     tall = max(3.0 * letter, 0.25 * dpi)
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     areas = stats[1:, cv2.CC_STAT_AREA]
-    # Tall, and not a thin straight rule (rules are handled on their own).
+    # Tall, and not a solid block or a thin straight rule (rules are handled on their own).
     chosen = np.flatnonzero((heights > tall) & (widths > 0.1 * dpi)
                             & (areas < 0.5 * heights * widths)) + 1
-    if chosen.size == 0:
-        return None
-    return np.isin(labels, chosen).astype(np.uint8) * 255
+    marks = []
+    for label in chosen:
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        strokes = (labels[y:y + h, x:x + w] == label).astype(np.uint8) * 255
+        marks.append(Mark((round(x / scale), round(y / scale), round((x + w) / scale),
+                           round((y + h) / scale)), strokes))
+    return marks

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
+
+from pipeline.preprocess.analysis import Mark
 
 
 def to_grey(pixels: np.ndarray) -> np.ndarray:
@@ -49,12 +53,20 @@ def remove_rules(grey: np.ndarray, dpi: float,
     return cleaned
 
 
-def erase_marks(grey: np.ndarray, thumb_mask: np.ndarray) -> np.ndarray:
-    """Whiten the ink under a thumbnail mask (signatures, seals), scaled to the page."""
-    mask = cv2.resize(cv2.dilate(thumb_mask, np.ones((3, 3), np.uint8)),
-                      (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_NEAREST)
+def erase_marks(grey: np.ndarray, marks: Sequence[Mark]) -> np.ndarray:
+    """Whiten the strokes of signatures and seals, working only inside their boxes."""
+    if not marks:
+        return grey
     cleaned = grey.copy()
-    cleaned[mask > 0] = 255
+    kernel = np.ones((3, 3), np.uint8)
+    for mark in marks:
+        x0, y0, x1, y1 = mark.box
+        region = cleaned[y0:y1, x0:x1]
+        if region.size == 0:
+            continue
+        strokes = cv2.resize(cv2.dilate(mark.strokes, kernel), (region.shape[1], region.shape[0]),
+                             interpolation=cv2.INTER_NEAREST)
+        region[strokes > 0] = 255
     return cleaned
 
 

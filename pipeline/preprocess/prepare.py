@@ -8,7 +8,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pipeline.preprocess import deskew, orientation
-from pipeline.preprocess.analysis import even_white_paper, marks_mask, rule_regions, thumbnail
+from pipeline.preprocess.analysis import (
+    Mark,
+    even_white_paper,
+    find_marks,
+    rule_regions,
+    thumbnail,
+)
 from pipeline.preprocess.geometry import rotate, turn
 from pipeline.preprocess.page import find_page, flatten
 from pipeline.preprocess.pixels import (
@@ -69,7 +75,7 @@ class Prepared:
 
 
 def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
-            osd: OsdFn | None = None) -> Prepared:
+            osd: OsdFn | None = None, *, always_display: bool = False) -> Prepared:
     notes: list[str] = []
     grey = to_grey(pixels)
     shown = pixels
@@ -113,7 +119,7 @@ def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
         notes.append(f"chỉnh nghiêng {skew:+.1f}°")
         geometry_changed = True
     display = None
-    if geometry_changed:
+    if geometry_changed or always_display:
         display = turn(shown, turn_by)
         if skew is not None:
             display = rotate(display, -skew)
@@ -122,7 +128,7 @@ def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
     # ``ink`` now shows the thumbnail turned and deskewed as ``grey`` is.
     uneven = options.flatten_light and not even_white_paper(thumb.grey)
     rules = rule_regions(ink, thumb.dpi, thumb.scale) if options.remove_rules else []
-    marks = marks_mask(ink, thumb.dpi) if options.remove_marks else None
+    marks = find_marks(ink, thumb.dpi, thumb.scale) if options.remove_marks else []
     ocr, ocr_dpi, scale = _pixels_for_ocr(grey, dpi, replace(options, flatten_light=uneven),
                                           rules, marks)
     return Prepared(ocr, ocr_dpi, scale, width, height, dpi,
@@ -130,15 +136,14 @@ def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
 
 
 def _pixels_for_ocr(grey: np.ndarray, dpi: int, options: PrepOptions,
-                    rules: list[tuple[int, int, int, int]], marks: np.ndarray | None
+                    rules: list[tuple[int, int, int, int]], marks: list[Mark]
                     ) -> tuple[np.ndarray, int, float]:
     scale = 1.0
     ocr_dpi = dpi
     if options.flatten_light:
         grey = flatten_light(grey, dpi)
     grey = remove_rules(grey, dpi, rules)
-    if marks is not None:
-        grey = erase_marks(grey, marks)
+    grey = erase_marks(grey, marks)
     if options.denoise:
         grey = denoise(grey)
     if dpi < options.upscale_below:
