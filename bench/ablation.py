@@ -53,6 +53,7 @@ VARIANTS: dict[str, tuple[PrepOptions, TesseractOptions]] = {
     "with binarisation": (dataclasses.replace(DEFAULT, binarise=True), TesseractOptions()),
     "with vocabulary": (DEFAULT, TesseractOptions(extra=VOCABULARY_ARGS)),
     "vie+eng": (DEFAULT, TesseractOptions(languages="vie+eng")),
+    "with inverted-text pass": (DEFAULT, TesseractOptions(inverted_text=True)),
     "psm 3": (DEFAULT, TesseractOptions(psm=3)),
     "psm 6": (DEFAULT, TesseractOptions(psm=6)),
 }

@@ -46,6 +46,8 @@ class OcrSettings:
     #: Tesseract page segmentation mode: 4 (one column of variable sizes) measured best on
     #: administrative pages (bench/ABLATION.md); columns are put in order by our layout step.
     psm: int = 4
+    #: Let Tesseract retry doubtful lines as white-on-black text (none on admin pages).
+    inverted_text: bool = False
     #: Give Tesseract the administrative vocabulary and code shapes in ``pipeline/data``
     #: (measured: no effect on the error rate, so off).
     vocabulary: bool = False

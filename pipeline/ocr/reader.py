@@ -44,6 +44,7 @@ def scan_options(settings: Settings) -> tuple[TesseractOptions, PrepOptions]:
     ocr, prep = settings.ocr, settings.preprocess
     return (
         TesseractOptions(languages=ocr.languages, psm=ocr.psm, timeout=ocr.page_timeout,
+                         inverted_text=ocr.inverted_text,
                          extra=VOCABULARY_ARGS if ocr.vocabulary else ()),
         PrepOptions(page_detection=prep.page_detection, orientation=prep.orientation,
                     deskew=prep.deskew, min_skew=prep.min_skew,

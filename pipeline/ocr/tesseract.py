@@ -47,6 +47,9 @@ class TesseractOptions:
     languages: str = "vie"
     psm: int = 4
     timeout: float = 300.0
+    #: Retry doubtful lines as white-on-black text (Tesseract's default). Administrative
+    #: pages have none, and the retry costs about 5 % of the time (bench/ABLATION.md).
+    inverted_text: bool = False
     #: Extra ``-c`` variables and files (user words, patterns), already formatted.
     extra: tuple[str, ...] = ()
 
@@ -84,7 +87,8 @@ def read(grey: np.ndarray, dpi: int, options: TesseractOptions) -> Reading:
         # An uncompressed PGM is written in a few ms; pytesseract's own PNG round trip is slow.
         path = Path(tmp) / "page.pgm"
         _write_pgm(path, grey)
-        config = " ".join((f"--psm {options.psm} --dpi {dpi}", *options.extra))
+        invert = "" if options.inverted_text else " -c tessedit_do_invert=0"
+        config = " ".join((f"--psm {options.psm} --dpi {dpi}{invert}", *options.extra))
         try:
             data = pytesseract.image_to_data(
                 str(path), lang=options.languages, config=config,

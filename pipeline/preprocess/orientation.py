@@ -12,6 +12,7 @@ and OSD is asked only when they give no clear answer:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -23,11 +24,16 @@ DIRECTION_RATIO = 1.6
 UPRIGHT_SHARE = 0.56
 
 
+Box = tuple[int, int, int, int]
+
+
 @dataclass(frozen=True)
 class Direction:
     vertical: bool  # lines run top to bottom: the page lies on its side
     confident: bool
     ratio: float
+    #: The horizontal line fragments found on the way, reusable while the page is not moved.
+    fragments: tuple[Box, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class Uprightness:
     upper_share: float  # share of off-core ink above the core, as read (before flipping)
 
 
-def _fragments(ink: np.ndarray, horizontal: bool, dpi: float) -> list[tuple[int, int, int, int]]:
+def _fragments(ink: np.ndarray, horizontal: bool, dpi: float) -> list[Box]:
     """Boxes of ink merged along one direction, keeping those long in that direction."""
     reach = max(3, round(0.08 * dpi))
     kernel = cv2.getStructuringElement(
@@ -54,16 +60,19 @@ def _fragments(ink: np.ndarray, horizontal: bool, dpi: float) -> list[tuple[int,
 
 
 def direction(ink: np.ndarray, dpi: float) -> Direction:
-    length_h = sum(w for _, _, w, _ in _fragments(ink, True, dpi))
+    horizontal = _fragments(ink, True, dpi)
+    length_h = sum(w for _, _, w, _ in horizontal)
     length_v = sum(h for _, _, _, h in _fragments(ink, False, dpi))
     ratio = (max(length_h, length_v) + 1) / (min(length_h, length_v) + 1)
-    return Direction(length_v > length_h, ratio >= DIRECTION_RATIO, ratio)
+    return Direction(length_v > length_h, ratio >= DIRECTION_RATIO, ratio, tuple(horizontal))
 
 
-def uprightness(ink: np.ndarray, dpi: float) -> Uprightness:
-    """Judge level lines: ink above versus below the densest band of each fragment."""
+def uprightness(ink: np.ndarray, dpi: float, fragments: Sequence[Box] | None = None
+                ) -> Uprightness:
+    """Judge level lines: ink above versus below the densest band of each fragment
+    (``fragments``: those of this very ``ink``, when already known)."""
     above = below = 0.0
-    for x, y, w, h in _fragments(ink, True, dpi):
+    for x, y, w, h in fragments if fragments is not None else _fragments(ink, True, dpi):
         profile = ink[y:y + h, x:x + w].sum(axis=1, dtype=np.float64)
         core = np.flatnonzero(profile >= 0.5 * profile.max())
         above += profile[: core[0]].sum()

@@ -102,7 +102,9 @@ def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
     else:
         skew = None
     if options.orientation:
-        upright = orientation.uprightness(ink, thumb.dpi)
+        unmoved = turn_by == 0 and skew is None
+        upright = orientation.uprightness(ink, thumb.dpi,
+                                          direction.fragments if unmoved else None)
         if upright.inverted:
             turn_by, ink = (turn_by + 180) % 360, turn(ink, 180)
         if not (upright.confident and direction.confident) and osd is not None:
