@@ -6,8 +6,6 @@ benchmark holds sohoa to on its hard level, with room for a single unlucky page.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.process import Pipeline
