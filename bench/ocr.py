@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from samples import Level, SampleInfo, generate  # noqa: E402
+from bench.report import write_section  # noqa: E402
 from samples.generate import GENERATOR, load_manifest  # noqa: E402
 from samples.metrics import normalise  # noqa: E402
 from samples.metrics import wer as word_error_rate  # noqa: E402
@@ -376,7 +377,7 @@ def write_report(path: Path, measures: dict[str, dict[Level, Measure]],
                        peak < 1024))
     lines += ["", "## Targets", ""]
     lines += [f"- [{'x' if ok else ' '}] {text}" for text, ok in checks]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_section(path, "ocr", "\n".join(lines))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
