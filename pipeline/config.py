@@ -86,9 +86,24 @@ class PreprocessSettings:
 
 
 @dataclass(frozen=True)
+class FieldSettings:
+    #: Extra template folders (``os.pathsep``-separated); a file there replaces the built-in
+    #: template of the same document type.
+    template_dirs: str = ""
+    #: Read QR codes (one-stop receipts, CCCD backs) before OCR.
+    read_qr: bool = True
+
+    @property
+    def template_paths(self) -> list[Path]:
+        return [Path(p) for p in self.template_dirs.split(os.pathsep) if p]
+
+
+@dataclass(frozen=True)
 class ReviewSettings:
     #: A document whose OCR confidence (0..1) is below this goes to ``review``.
     min_confidence: float = 0.70
+    #: A field read with less confidence than this sends the document to ``review``.
+    min_field_confidence: float = 0.60
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
+    fields: FieldSettings = field(default_factory=FieldSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)

@@ -100,6 +100,8 @@ class PageText:
     display: str | None = None
     #: What preprocessing changed, for people (Vietnamese), e.g. "xoay 180°".
     corrections: tuple[str, ...] = ()
+    #: Payloads of QR codes found on the page (read before OCR).
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ class DocumentRecord:
     warnings: tuple[str, ...] = ()
     created_at: str = ""
     schema_version: int = SCHEMA_VERSION
+    #: How sure the classification is (0..1).
+    doc_type_confidence: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -181,6 +185,7 @@ class DocumentRecord:
             warnings=tuple(data.get("warnings", ())),
             created_at=data.get("created_at", ""),
             schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
+            doc_type_confidence=float(data.get("doc_type_confidence", 0.0)),
         )
 
     def with_status(self, status: Status) -> DocumentRecord:

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from pipeline.clock import now_iso
 from pipeline.config import Settings
+from pipeline.fields.reader import FieldReader
 from pipeline.intake import probe
 from pipeline.models import (
     Artifact,
@@ -82,6 +83,8 @@ class Pipeline:
         self.store = store or open_store(settings)
         self._own_reader = reader is None
         self.reader = reader or PageReader(settings)
+        self.fields = FieldReader(settings.fields.template_paths,
+                                  settings.review.min_field_confidence)
         # Documents being processed right now, by content hash: a second copy of the same
         # bytes in one batch waits for the first and is then reported as its duplicate.
         self._in_flight: dict[str, threading.Event] = {}
@@ -139,6 +142,9 @@ class Pipeline:
         artifacts[Variant.WORDS.value] = self.store.put_artifact(
             doc_id, Variant.WORDS, words_json(pages), "application/json")
         status, warnings = assess(pages, self.settings.review.min_confidence)
+        found = self.fields.read(pages)
+        if found.problems:
+            status, warnings = Status.REVIEW, warnings + found.problems
         if not_pdfa:
             log.warning("searchable copy of %s is not PDF/A: %s", doc_id, "; ".join(not_pdfa))
             warnings += ("Bản PDF tìm kiếm được không đạt chuẩn lưu trữ PDF/A do tệp gốc có "
@@ -146,11 +152,12 @@ class Pipeline:
         record = DocumentRecord(
             id=doc_id,
             status=status,
-            doc_type="unknown",
+            doc_type=found.doc_type,
+            doc_type_confidence=found.confidence,
             source=SourceInfo.of(source),
             pages=tuple(PageInfo.of(p) for p in pages),
             text=text,
-            fields={},
+            fields={name: value.to_dict() for name, value in found.fields.items()},
             artifacts=artifacts,
             warnings=warnings,
             created_at=now_iso(self.settings.timezone),

@@ -142,7 +142,13 @@ def test_cli_ingest_json_get_round_trip(corpus: dict[str, SampleInfo], tmp_path:
     assert set(record) >= {"id", "status", "doc_type", "source", "pages", "text", "fields",
                            "artifacts"}
     assert record["status"] in ("done", "review")
-    assert record["doc_type"] == "unknown" and record["fields"] == {}
+    assert record["doc_type"] == scan.doc_type
+    fields = record["fields"]
+    for name in ("ho_ten", "ngay_sinh", "so_dinh_danh"):
+        assert fields[name]["value"] == scan.fields[name], name
+        assert fields[name]["valid"] and fields[name]["page"] == 1
+    some = next(iter(fields.values()))
+    assert {"value", "confidence", "page", "bbox", "raw", "valid", "source"} <= set(some)
     assert record["source"]["station"] == "tram-07"
     assert record["source"]["received_at"].endswith("+07:00")
     assert set(record["pages"][0]) == {"number", "width", "height", "dpi", "text_source",

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
-from pipeline.cli import demo, get, ingest, watch
+from pipeline.cli import demo, get, ingest, templates, watch
 from pipeline.cli.console import err, fail
 from pipeline.config import load_settings
 from pipeline.errors import SohoaError
@@ -25,6 +25,7 @@ app.command("ingest")(ingest.ingest)
 app.command("get")(get.get)
 app.command("watch")(watch.watch)
 app.command("demo")(demo.demo)
+app.add_typer(templates.app, name="templates")
 
 
 def _version(value: bool) -> None:

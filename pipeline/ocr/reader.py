@@ -101,6 +101,7 @@ class PageReader:
                 check_tesseract(self.tesseract.languages)
                 scan = ScanJob(job.number, job.pixels, job.dpi, self.tesseract, self.prep,
                                workdir, self.settings.preprocess.osd_fallback,
+                               read_qr=self.settings.fields.read_qr,
                                always_display=redraw and not job.bilevel)
                 pending.append(self.executor.submit(read_scan, scan))
             while len(pending) >= window:

@@ -8,6 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from pipeline.fields import qr
 from pipeline.models import PageText, TextSource, Word
 from pipeline.ocr.layout import arrange, mean_confidence, words_to_text
 from pipeline.ocr.tesseract import OcrTimeout, TesseractOptions, osd_rotation, read
@@ -29,6 +30,7 @@ class ScanJob:
     #: Folder for corrected page images (the searchable PDF shows them instead of the page).
     workdir: Path
     osd_fallback: bool = True
+    read_qr: bool = True
     #: Write the page image even if its geometry is unchanged (it is shown instead of a
     #: copy the PDF writer would have to re-encode).
     always_display: bool = False
@@ -41,6 +43,7 @@ def read_scan(job: ScanJob) -> PageText:
         number=job.number, width=page.width, height=page.height, dpi=page.dpi,
         text_source=TextSource.OCR, words=(), text="", mean_confidence=None,
         rotate=page.rotate, corrections=page.notes,
+        codes=tuple(qr.decode(page.ocr)) if job.read_qr else (),
         display=None if page.display is None else _save_display(page.display, job.workdir,
                                                                 job.number),
     )

@@ -1,0 +1,145 @@
+"""Read a document's fields with its template: candidates, normalisation, validation,
+confidence and provenance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+
+from pipeline.fields.kinds import KINDS
+from pipeline.fields.lines import TextLine, evidence
+from pipeline.fields.match import heading_pattern, label_pattern
+from pipeline.fields.methods import METHODS, Candidate
+from pipeline.fields.model import FieldValue
+from pipeline.fields.template import FieldSpec, Template
+
+#: Labels printed on forms that end the value before them on the same line, besides the
+#: template's own ("Giới tính: Nam   3. Ngày, tháng, năm sinh: ...").
+COMMON_LABELS = (
+    "Họ và tên", "Họ, chữ đệm và tên", "Giới tính", "Ngày, tháng, năm sinh", "Ngày sinh",
+    "Sinh ngày", "Dân tộc", "Quốc tịch", "Email", "Điện thoại", "Số điện thoại", "Ngày cấp",
+    "Nơi cấp", "Mã hồ sơ", "Mã thủ tục", "Fax", "Website", "Chức danh", "Mã số thuế",
+)
+_NUMBERING = re.compile(r"\s+\(?\d{1,2}[.)]\s*$")
+#: Confidence is scaled down for a value its validator rejects.
+INVALID_FACTOR = 0.3
+
+
+def _next_label_at(text: str, start: int, labels: Iterable[str]) -> int:
+    end = len(text)
+    for label in labels:
+        match = label_pattern(label).search(text, start)
+        if match and match.start() < end:
+            end = match.start()
+    return end
+
+
+@cache
+def _all_labels(own: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*own, *COMMON_LABELS)))
+
+
+def _label_candidates(spec: FieldSpec, pool: Sequence[TextLine], every: Sequence[TextLine],
+                      labels: tuple[str, ...]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for line in pool:
+        for label in spec.labels:
+            match = label_pattern(label).search(line.text)
+            if not match:
+                heading = heading_pattern(label).search(line.text)
+                if heading and line.index + 1 < len(every):
+                    below = every[line.index + 1: line.index + 2 + spec.continuation]
+                    out.append([(ln, 0, len(ln.text)) for ln in below if ln.page == line.page])
+                    break
+                continue
+            start = match.end()
+            end = _next_label_at(line.text, start, (lb for lb in labels if lb != label))
+            value = line.text[start:end]
+            trimmed = _NUMBERING.sub("", value).rstrip(" ,;")
+            if not trimmed.strip():
+                continue
+            parts: Candidate = [(line, start, start + len(trimmed))]
+            for follow in every[line.index + 1: line.index + 1 + spec.continuation]:
+                if follow.page != line.page or _next_label_at(follow.text, 0, labels) == 0 \
+                        or re.match(r"\s*\d{1,2}\.\s", follow.text):
+                    break
+                parts.append((follow, 0, len(follow.text)))
+            out.append(parts)
+            break
+    return out
+
+
+def _pattern_candidates(spec: FieldSpec, pool: Sequence[TextLine]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for line in pool:
+        for pattern in spec.patterns:
+            match = pattern.search(line.text)
+            if match:
+                out.append([(line, match.start("value"), match.end("value"))])
+                break
+    return out
+
+
+def _region(spec: FieldSpec, lines: Sequence[TextLine], title: int | None) -> list[TextLine]:
+    if spec.region == "all" or title is None:
+        return list(lines)
+    if spec.region == "header":
+        return [ln for ln in lines if ln.page == 1 and ln.index <= title]
+    return [ln for ln in lines if ln.index > title]
+
+
+def read_field(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
+               labels: tuple[str, ...]) -> FieldValue | None:
+    pool = _region(spec, lines, title)
+    candidates: list[Candidate] = []
+    if spec.method:
+        candidates += METHODS[spec.method](lines, title)
+    candidates += _label_candidates(spec, pool, lines, labels)
+    candidates += _pattern_candidates(spec, pool)
+    if spec.pick == "last":
+        candidates.reverse()
+    kind = KINDS[spec.kind]
+    fallback: FieldValue | None = None
+    for parts in candidates:
+        found = evidence(parts)
+        value = kind.normalise(found.raw)
+        source = "text-layer" if found.confidence >= 1.0 else "ocr"
+        if value is None:
+            fallback = fallback or FieldValue(
+                None, found.confidence * INVALID_FACTOR, found.page, found.bbox, found.raw,
+                valid=False, reason=f"Không đọc được giá trị hợp lệ từ “{found.raw}”.",
+                source=source)
+            continue
+        check = kind.check(value)
+        confidence = found.confidence if check.valid else found.confidence * INVALID_FACTOR
+        return FieldValue(value, confidence, found.page, found.bbox, found.raw,
+                          valid=check.valid, reason=check.reason, source=source)
+    return fallback
+
+
+def extract(template: Template, lines: Sequence[TextLine], title: int | None
+            ) -> dict[str, FieldValue]:
+    labels = _all_labels(tuple(lb for spec in template.fields.values() for lb in spec.labels))
+    out: dict[str, FieldValue] = {}
+    for name, spec in template.fields.items():
+        value = read_field(spec, lines, title, labels)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def problems(template: Template, fields: Mapping[str, FieldValue],
+             min_confidence: float) -> list[str]:
+    """Why a person must look at the document (Vietnamese), empty when none."""
+    out = []
+    for name in template.required:
+        found = fields.get(name)
+        if found is None or found.value is None:
+            out.append(f"Thiếu trường bắt buộc “{name}”.")
+    for name, found in fields.items():
+        if not found.valid:
+            out.append(f"Trường “{name}” không hợp lệ: {found.reason}")
+        elif found.confidence < min_confidence:
+            out.append(f"Trường “{name}” đọc chưa chắc chắn ({found.confidence:.0%}).")
+    return out
