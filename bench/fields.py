@@ -16,6 +16,8 @@ titles, whose capitalisation cannot be recovered from an all-capitals header.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import re
 import sys
 import tempfile
 import time
@@ -24,6 +26,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import img2pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,6 +77,26 @@ class Scores:
     by_field: dict[tuple[str, str], Tally] = field(default_factory=lambda: defaultdict(Tally))
     false_valid: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
+
+
+def whole_documents(samples: Sequence[SampleInfo], out: Path) -> list[SampleInfo]:
+    """One file per document: pages the generator saved as separate images (``-p1``,
+    ``-p2``) are wrapped into one PDF, as a scanning station would deliver the document."""
+    groups: dict[str, list[SampleInfo]] = defaultdict(list)
+    for sample in samples:
+        match = re.match(r"^(.*)-p(\d+)$", sample.path.stem)
+        groups[match.group(1) if match else sample.path.stem].append(sample)
+    whole = []
+    for stem, parts in groups.items():
+        if len(parts) == 1:
+            whole.append(parts[0])
+            continue
+        parts.sort(key=lambda s: s.path.stem)
+        target = out / f"{stem}.pdf"
+        target.write_bytes(img2pdf.convert([str(p.path) for p in parts]))
+        whole.append(dataclasses.replace(parts[0], path=target, pages=len(parts),
+                                         gt_text="\f".join(p.gt_text for p in parts)))
+    return whole
 
 
 def level_of(sample: SampleInfo) -> str:
@@ -149,8 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "fields")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
-    samples = generate(args.workdir, args.count, levels=[Level.CLEAN, Level.SCANNED, Level.HARD],
-                       seed=args.seed)
+    generated = generate(args.workdir / "samples", args.count,
+                         levels=[Level.CLEAN, Level.SCANNED, Level.HARD], seed=args.seed)
+    samples = whole_documents(generated, args.workdir)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as home, Pipeline(Settings(home=Path(home))) as pipeline:
         items = list(process_many(pipeline, [s.path for s in samples]))

@@ -50,8 +50,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from samples import Level, SampleInfo, generate  # noqa: E402
 from bench.report import write_section  # noqa: E402
+from samples import Level, SampleInfo, generate  # noqa: E402
 from samples.generate import GENERATOR, load_manifest  # noqa: E402
 from samples.metrics import normalise  # noqa: E402
 from samples.metrics import wer as word_error_rate  # noqa: E402

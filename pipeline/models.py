@@ -102,6 +102,11 @@ class PageText:
     corrections: tuple[str, ...] = ()
     #: Payloads of QR codes found on the page (read before OCR).
     codes: tuple[str, ...] = ()
+    #: The image Tesseract read (kept while the document is processed, for re-reading a
+    #: field), its pixels per page pixel, and its resolution.
+    ocr_image: str | None = None
+    ocr_scale: float = 1.0
+    ocr_dpi: int = 0
 
 
 @dataclass(frozen=True)

@@ -13,24 +13,31 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from samples import data, phrases
 from samples.data import Province
 from samples.layout import (
+    CORNER_QR_LEFT,
+    CORNER_QR_MODULE,
     Align,
     Block,
     ColumnItem,
     Columns,
     FieldRow,
     FieldValue,
+    PageSetup,
     Paragraph,
+    Placeholder,
+    QrCode,
     Run,
     SampleDocument,
     Signature,
     Spacer,
     Table,
 )
+from samples.qr import ZONE, cccd_payload, one_stop_payload, side
+from samples.render import MARGIN_LEFT, TEXT_WIDTH
 
 MM = 72 / 25.4
 INDENT = 10 * MM  # Decree 30: first-line indent 1-1.27 cm
@@ -301,6 +308,28 @@ def header_columns(left: Sequence[ColumnItem], right: Sequence[ColumnItem]) -> C
                    bleed_right=8 * MM, space_after=14)
 
 
+# A header next to a corner QR code keeps its motto column wide enough for the motto.
+QR_HEADER_RIGHT_WIDTH = 92 * MM
+
+
+def make_room_for_qr(header: Columns, payload: str) -> Columns:
+    """The same header with its agency column moved right of the corner QR code holding
+    ``payload`` and its quiet zone (four modules); lines wrap where they must."""
+    start = CORNER_QR_LEFT + side(payload, CORNER_QR_MODULE) + 4 * CORNER_QR_MODULE
+    bleed_left = MARGIN_LEFT - start  # negative: starts inside the text area
+    full = TEXT_WIDTH + bleed_left + header.bleed_right
+    return replace(header, bleed_left=bleed_left, split=(full - QR_HEADER_RIGHT_WIDTH) / full)
+
+
+def system_host(province: Province) -> str:
+    """Host name of the province's one-stop system, the ``he_thong`` of its QR codes."""
+    return f"dichvucong.{_domain(province)}"
+
+
+def _printed_at(day: dt.date, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE)
+
+
 def agency_motto_header(agency: Agency) -> Columns:
     """Header of one-stop forms: agency left, motto right, no number or date."""
     return header_columns(agency_lines(agency), national_motto())
@@ -367,8 +396,33 @@ def _common_fields(agency: Agency, number: str, day: dt.date, subject: str, sign
     }
 
 
-def quyet_dinh(rng: random.Random, pages: int | None = None) -> SampleDocument:
-    """Quyết định: bases, "QUYẾT ĐỊNH:", Điều 1-3; with ``pages=2`` an annex page."""
+def _result_qr(rng: random.Random, qr: bool | None, agency: Agency, issued: dt.date,
+               document: str, procedures: Sequence[phrases.Procedure],
+               applicant: data.Person | None = None, system: str | None = None) -> str | None:
+    """Corner QR payload of a dossier's result printed by the one-stop system: on about half
+    of them (seeded) unless ``qr`` decides. Call it last: its draws then change nothing else
+    in the document."""
+    if qr is None:
+        qr = rng.random() < 0.5
+    if not qr:
+        return None
+    proc = rng.choice(procedures)
+    received = data.working_day(rng, issued - dt.timedelta(days=30),
+                                issued - dt.timedelta(days=3))
+    dossier = data.dossier_code(rng, agency.code, received)
+    if applicant is None:
+        applicant = data.make_person(rng, issued, agency.province)
+    hour, minute = rng.choice((8, 9, 10, 14, 15, 16)), rng.randrange(0, 60, 5)
+    return one_stop_payload(dossier=dossier, procedure=proc.code,
+                            applicant_id=applicant.personal_id, document=document,
+                            system=system or system_host(agency.province),
+                            printed=_printed_at(issued, hour, minute))
+
+
+def quyet_dinh(rng: random.Random, pages: int | None = None,
+               qr: bool | None = None) -> SampleDocument:
+    """Quyết định: bases, "QUYẾT ĐỊNH:", Điều 1-3; with ``pages=2`` an annex page. As a
+    dossier's result printed by the one-stop system it may carry the corner QR code."""
     p = _pick_province(rng)
     agency = province_ubnd(rng, p) if rng.random() < 0.7 else district_ubnd(rng, p)
     day = data.working_day(rng)
@@ -410,8 +464,9 @@ def quyet_dinh(rng: random.Random, pages: int | None = None) -> SampleDocument:
     if with_annex:
         size = 13.0  # keep the decision itself on the first page
 
+    header = official_header(agency, number, data.date_line(agency.place, day))
     first: list[Block] = [
-        official_header(agency, number, data.date_line(agency.place, day)),
+        header,
         centred("QUYẾT ĐỊNH", bold=True, size=14, after=2),
         centred(subject, bold=True, size=14, rule=0.33, after=10),
         centred(f"{agency.head} {agency.name}", bold=True, size=14, after=8),
@@ -437,11 +492,18 @@ def quyet_dinh(rng: random.Random, pages: int | None = None) -> SampleDocument:
                  f"Lưu: VT, {agency.unit}."]
     first.append(footer([f"- {r}" for r in receivers],
                         signature_column(lines, signer, _seed(rng))))
+    annex_blocks = _qd_annex(rng, annex, agency, number, day, values) if with_annex else None
+    level = "tinh" if provincial else "huyen"
+    corner = _result_qr(rng, qr, agency, day, f"Quyết định số {number}",
+                        [pr for pr in phrases.PROCEDURES if pr.level == level])
+    if corner is not None:
+        first[0] = make_room_for_qr(header, corner)
     doc_pages: list[tuple[Block, ...]] = [tuple(first)]
-    if with_annex:
-        doc_pages.append(tuple(_qd_annex(rng, annex, agency, number, day, values)))
+    if annex_blocks is not None:
+        doc_pages.append(tuple(annex_blocks))
     fields = _common_fields(agency, number, day, subject, signer, title)
-    return SampleDocument("quyet_dinh", f"Quyết định {number}", tuple(doc_pages), fields, size)
+    return SampleDocument("quyet_dinh", f"Quyết định {number}", tuple(doc_pages), fields, size,
+                          corner_qr=corner)
 
 
 def _qd_annex(rng: random.Random, kind: str, agency: Agency, number: str, day: dt.date,
@@ -502,9 +564,10 @@ def _people_table(rng: random.Random, count: int, roles: Sequence[str] | None) -
                  tuple(rows), size=13)
 
 
-def cong_van(rng: random.Random, pages: int | None = None) -> SampleDocument:
+def cong_van(rng: random.Random, pages: int | None = None,
+             qr: bool | None = None) -> SampleDocument:
     """Công văn: "V/v ..." under the number, Kính gửi, numbered requests, closing."""
-    del pages
+    del pages, qr
     p = _pick_province(rng)
     vv_t, intro_t, items, closing_kind, issuers = rng.choice(phrases.CV_SUBJECTS)
     issuer = rng.choice(issuers)
@@ -556,9 +619,10 @@ def cong_van(rng: random.Random, pages: int | None = None) -> SampleDocument:
     return SampleDocument("cong_van", f"Công văn {number}", (tuple(blocks),), fields, size)
 
 
-def thong_bao(rng: random.Random, pages: int | None = None) -> SampleDocument:
+def thong_bao(rng: random.Random, pages: int | None = None,
+              qr: bool | None = None) -> SampleDocument:
     """Thông báo: notice of an office move, a system outage, citizen reception, conclusions."""
-    del pages
+    del pages, qr
     p = _pick_province(rng)
     roll = rng.random()
     agency = (province_ubnd(rng, p) if roll < 0.35 else district_ubnd(rng, p) if roll < 0.7
@@ -594,9 +658,10 @@ def thong_bao(rng: random.Random, pages: int | None = None) -> SampleDocument:
     return SampleDocument("thong_bao", f"Thông báo {number}", (tuple(blocks),), fields, size)
 
 
-def to_khai(rng: random.Random, pages: int | None = None) -> SampleDocument:
+def to_khai(rng: random.Random, pages: int | None = None,
+            qr: bool | None = None) -> SampleDocument:
     """A citizen's application form (tờ khai / đơn đề nghị) filled in with typed values."""
-    del pages
+    del pages, qr
     p = _pick_province(rng)
     day = data.working_day(rng)
     person = data.make_person(rng, day, p)
@@ -634,8 +699,12 @@ def to_khai(rng: random.Random, pages: int | None = None) -> SampleDocument:
                        ("Nơi cấp", "Cục Cảnh sát QLHC về TTXH"), stops=(0.0, 0.38)),
             fields_row(("10. Số điện thoại", person.phone), ("Email", person.email),
                        stops=(0.0, 0.38)),
-            labelled("11. Họ và tên cha", data.full_name(rng, True).upper()),
-            labelled("12. Họ và tên mẹ", data.full_name(rng, False).upper()),
+        ]
+        father = data.full_name(rng, True)
+        mother = data.full_name(rng, False)
+        blocks += [
+            labelled("11. Họ và tên cha", father.upper()),
+            labelled("12. Họ và tên mẹ", mother.upper()),
             labelled("13. Mục đích sử dụng Phiếu lý lịch tư pháp",
                      rng.choice(("Bổ sung hồ sơ xin việc", "Xuất khẩu lao động",
                                  "Bổ sung hồ sơ du học", "Đăng ký hành nghề luật sư"))),
@@ -644,8 +713,9 @@ def to_khai(rng: random.Random, pages: int | None = None) -> SampleDocument:
             body("Tôi xin cam đoan những lời khai trên là đúng sự thật và chịu trách nhiệm "
                  "trước pháp luật về lời khai của mình.", italic=True, size=size),
         ]
-        fields |= {"quoc_tich": "Việt Nam", "noi_thuong_tru": person.address,
-                   "so_dien_thoai": person.phone, "email": person.email}
+        fields |= {"quoc_tich": "Việt Nam", "noi_sinh": person.birth_province.full_name,
+                   "noi_thuong_tru": person.address, "so_dien_thoai": person.phone,
+                   "email": person.email, "ho_ten_cha": father, "ho_ten_me": mother}
         signer_title, note = "NGƯỜI KHAI", "(Ký, ghi rõ họ tên)"
     elif variant == 1:
         proc = phrases.PROCEDURES[6]
@@ -681,7 +751,7 @@ def to_khai(rng: random.Random, pages: int | None = None) -> SampleDocument:
                  "nhiệm trước pháp luật về cam đoan của mình.", italic=True, size=size),
         ]
         fields |= {"quoc_tich": "Việt Nam", "que_quan": person.hometown,
-                   "noi_thuong_tru": person.address}
+                   "noi_cu_tru": person.address}
         signer_title, note = "NGƯỜI YÊU CẦU", "(Ký, ghi rõ họ, chữ đệm, tên)"
     else:
         proc = phrases.PROCEDURES[7]
@@ -709,16 +779,22 @@ def to_khai(rng: random.Random, pages: int | None = None) -> SampleDocument:
         ]
         fields |= {"so_dien_thoai": person.phone, "email": person.email}
         signer_title, note = "NGƯỜI KÊ KHAI", "(Ký, ghi rõ họ tên)"
-    fields["ten_thu_tuc"] = proc.name
+    if variant:  # the marital-status and residence forms name their procedure
+        fields["ten_thu_tuc"] = proc.name
     right = (centred(data.date_line(p.place, day), italic=True, size=13, after=2),
              *signature_column([signer_title], person.name, sig, note=note))
     blocks.append(Columns((), right, split=0.42, space_before=6))
     return SampleDocument("to_khai", f"Tờ khai - {proc.name}", (tuple(blocks),), fields, size)
 
 
-def giay_tiep_nhan(rng: random.Random, pages: int | None = None) -> SampleDocument:
+RECEIPT_NAME = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+
+
+def giay_tiep_nhan(rng: random.Random, pages: int | None = None,
+                   qr: bool | None = None) -> SampleDocument:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01, Circular 01/2018/TT-VPCP);
-    with ``pages=2`` the dossier's control slip (Mẫu 02) follows."""
+    with ``pages=2`` the dossier's control slip (Mẫu 02) follows. Printed by the one-stop
+    system, it carries the corner QR code unless ``qr`` is False."""
     p = _pick_province(rng)
     proc = rng.choice(phrases.PROCEDURES)
     if proc.level == "tinh":
@@ -739,8 +815,13 @@ def giay_tiep_nhan(rng: random.Random, pages: int | None = None) -> SampleDocume
     minute = rng.choice((0, 5, 10, 15, 20, 30, 40, 45, 50))
     due_hour = rng.choice((8, 9, 10, 14, 15, 16))
     size = 13.0
+    corner = None if qr is False else one_stop_payload(
+        dossier=code, procedure=proc.code, applicant_id=person.personal_id,
+        document=RECEIPT_NAME, system=system_host(p),
+        printed=_printed_at(received, hour, minute), due=due)
+    header = agency_motto_header(agency)
     blocks: list[Block] = [
-        agency_motto_header(agency),
+        header if corner is None else make_room_for_qr(header, corner),
         centred("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", bold=True, size=14, after=2),
         centred(f"Mã hồ sơ: {code}", bold=True, size=13, after=2),
         centred("(Liên: Giao khách hàng)", italic=True, size=13, after=10),
@@ -796,7 +877,7 @@ def giay_tiep_nhan(rng: random.Random, pages: int | None = None) -> SampleDocume
         "co_quan_ban_hanh": office,
     }
     return SampleDocument("giay_tiep_nhan", f"Giấy tiếp nhận hồ sơ {code}", tuple(doc_pages),
-                          fields, size)
+                          fields, size, corner_qr=corner)
 
 
 def _control_slip(agency: Agency, office: str, handler: str, code: str,
@@ -826,8 +907,23 @@ def _control_slip(agency: Agency, office: str, handler: str, code: str,
     ]
 
 
-def giay_chung_nhan_dkdn(rng: random.Random, pages: int | None = None) -> SampleDocument:
-    """Giấy chứng nhận đăng ký doanh nghiệp (Phòng Đăng ký kinh doanh)."""
+def _dkdn_header(p: Province, qr_payload: str | None = None) -> Columns:
+    office = "PHÒNG ĐĂNG KÝ KINH DOANH" if qr_payload is None else "PHÒNG ĐĂNG KÝ\nKINH DOANH"
+    header = header_columns(
+        [centred(f"SỞ KẾ HOẠCH VÀ ĐẦU TƯ\n{p.full_name.upper()}", size=12),
+         centred(office, bold=True, size=13, rule=0.4)],
+        national_motto(),
+    )
+    return header if qr_payload is None else make_room_for_qr(header, qr_payload)
+
+
+ENTERPRISE_SYSTEM = "dangkykinhdoanh.gov.vn"  # the national business registration system
+
+
+def giay_chung_nhan_dkdn(rng: random.Random, pages: int | None = None,
+                         qr: bool | None = None) -> SampleDocument:
+    """Giấy chứng nhận đăng ký doanh nghiệp (Phòng Đăng ký kinh doanh); printed by the
+    registration system it may carry the corner QR code."""
     del pages
     p = _pick_province(rng)
     dept = department(rng, p, which=1)
@@ -853,11 +949,7 @@ def giay_chung_nhan_dkdn(rng: random.Random, pages: int | None = None) -> Sample
     size = 13.0
     line = data.long_date(first_day)
     blocks: list[Block] = [
-        header_columns(
-            [centred(f"SỞ KẾ HOẠCH VÀ ĐẦU TƯ\n{p.full_name.upper()}", size=12),
-             centred("PHÒNG ĐĂNG KÝ KINH DOANH", bold=True, size=13, rule=0.4)],
-            national_motto(),
-        ),
+        _dkdn_header(p),
         centred("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP", bold=True, size=15, after=2),
         centred(long_kind, bold=True, size=14, after=8),
         centred(f"Mã số doanh nghiệp: {code}", bold=True, size=14, after=2),
@@ -890,6 +982,11 @@ def giay_chung_nhan_dkdn(rng: random.Random, pages: int | None = None) -> Sample
         labelled("Địa chỉ thường trú", rep.address, after=10),
         Columns((), signature_column([head_title], signer, _seed(rng)), split=0.45),
     ]
+    corner = _result_qr(rng, qr, dept, issue_day, "Giấy chứng nhận đăng ký doanh nghiệp",
+                        [pr for pr in phrases.PROCEDURES if pr.code == "2.002042"], rep,
+                        ENTERPRISE_SYSTEM)
+    if corner is not None:
+        blocks[0] = _dkdn_header(p, corner)
     fields: dict[str, FieldValue] = {
         "ma_so_doanh_nghiep": code,
         "ten_doanh_nghiep": name_vi,
@@ -897,6 +994,10 @@ def giay_chung_nhan_dkdn(rng: random.Random, pages: int | None = None) -> Sample
         "nguoi_dai_dien": rep.name,
         "ngay_dang_ky": first_day.isoformat(),
         "so_dinh_danh": rep.personal_id,
+        "ngay_sinh": rep.birth_date.isoformat(),
+        "gioi_tinh": rep.gender,
+        "quoc_tich": "Việt Nam",
+        "noi_thuong_tru": rep.address,
         "so_dien_thoai": phone,
         "email": email,
         "co_quan_ban_hanh": f"Phòng Đăng ký kinh doanh, {dept.full}",
@@ -904,12 +1005,13 @@ def giay_chung_nhan_dkdn(rng: random.Random, pages: int | None = None) -> Sample
         "chuc_vu": _title_case(head_title),
     }
     return SampleDocument("giay_chung_nhan_dkdn", f"Giấy chứng nhận đăng ký doanh nghiệp {code}",
-                          (tuple(blocks),), fields, size)
+                          (tuple(blocks),), fields, size, corner_qr=corner)
 
 
-def bien_lai(rng: random.Random, pages: int | None = None) -> SampleDocument:
+def bien_lai(rng: random.Random, pages: int | None = None,
+             qr: bool | None = None) -> SampleDocument:
     """Biên lai thu phí, lệ phí (Decree 11/2020/NĐ-CP form 01BLP)."""
-    del pages
+    del pages, qr
     p = _pick_province(rng)
     proc = rng.choice([pr for pr in phrases.PROCEDURES if pr.fee > 0])
     place = data.random_place(rng, p)
@@ -972,7 +1074,192 @@ def bien_lai(rng: random.Random, pages: int | None = None) -> SampleDocument:
                           fields, size)
 
 
-Template = Callable[[random.Random, int | None], SampleDocument]
+# ---------------------------------------------------------------- identity card
+
+CARD = PageSetup(85.6 * MM, 54 * MM, 3 * MM, 3 * MM, 2.5 * MM, 2 * MM, numbered=False)
+CARD_ISSUED = (dt.date(2021, 1, 4), dt.date(2024, 6, 28))  # the chip CCCD's years
+CARD_SIGNER_TITLE = "CỤC TRƯỞNG CỤC CẢNH SÁT\nQUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI"
+CARD_SIGNER_TITLE_EN = ("DIRECTOR GENERAL OF THE POLICE DEPARTMENT\n"
+                        "FOR ADMINISTRATIVE MANAGEMENT OF SOCIAL ORDER")
+CARD_ISSUER = "Cục Cảnh sát quản lý hành chính về trật tự xã hội"
+CARD_FEATURES = (
+    "Nốt ruồi C:1cm dưới trước đầu mày trái",
+    "Nốt ruồi C:1,5cm trên sau mép phải",
+    "Sẹo chấm C:2cm dưới sau đuôi mắt trái",
+    "Sẹo chấm C:1cm trên trước đầu mày phải",
+    "Nốt ruồi C:2cm dưới sau cánh mũi trái",
+)
+
+
+def can_cuoc(rng: random.Random, pages: int | None = None,
+             qr: bool | None = None) -> SampleDocument:
+    """Chip citizen identity card (thẻ Căn cước công dân, 2021 model), ID-1 size: the front;
+    with ``pages=2`` (by default about half the time) the back with the QR code as well.
+    ``qr`` is ignored: the card's code comes with its back."""
+    del qr
+    with_back = pages == 2 or (pages is None and rng.random() < 0.5)
+    p = _pick_province(rng)
+    issued = data.working_day(rng, *CARD_ISSUED)
+    person = data.make_person(rng, issued, p, min_age=14, max_age=57)
+    expiry = data.cccd_expiry(person.birth_date, issued)  # issued before 58: never None
+    old_id = (data.old_id_number(rng) if person.birth_date.year < 2003 and rng.random() < 0.7
+              else None)
+    six_fields = old_id is None and rng.random() < 0.5
+    feature = rng.choice(CARD_FEATURES)
+    director = data.full_name(rng, True)
+    sig = _seed(rng)
+    birth = data.form_date(person.birth_date)
+    front: list[Block] = [
+        Columns((Placeholder(11 * MM, 11 * MM, "circle"),),
+                (centred(MOTTO_1, bold=True, size=6.5),
+                 centred(MOTTO_2, bold=True, size=6.5, after=1.5),
+                 centred("CĂN CƯỚC CÔNG DÂN", bold=True, size=10)),
+                split=0.17, space_after=4),
+        Columns((Placeholder(20 * MM, 25 * MM, space_after=2),
+                 centred("Có giá trị đến / Date of expiry:", size=4.6),
+                 centred(data.form_date(expiry) if expiry else "Không thời hạn", bold=True,
+                         size=6.5)),
+                (para(Run("Số / No.:"), Run(person.personal_id, bold=True), align="left",
+                      size=8.5, after=1.5),
+                 para("Họ và tên / Full name:", align="left", after=0),
+                 para(Run(person.upper_name, bold=True), align="left", size=8, after=1.5),
+                 para(f"Ngày sinh / Date of birth: {birth}", align="left", after=1),
+                 para(f"Giới tính / Sex: {person.gender}", "Quốc tịch / Nationality: Việt Nam",
+                      align="left", after=1),
+                 para("Quê quán / Place of origin:", align="left", after=0),
+                 para(person.hometown, align="left", after=1),
+                 para("Nơi thường trú / Place of residence:", person.address, align="left",
+                      after=0)),
+                split=0.3),
+    ]
+    doc_pages: list[tuple[Block, ...]] = [tuple(front)]
+    fields: dict[str, FieldValue] = {
+        "so_dinh_danh": person.personal_id,
+        "ho_ten": person.name,
+        "ngay_sinh": person.birth_date.isoformat(),
+        "gioi_tinh": person.gender,
+        "quoc_tich": "Việt Nam",
+        "que_quan": person.hometown,
+        "noi_thuong_tru": person.address,
+    }
+    if expiry:
+        fields["co_gia_tri_den"] = expiry.isoformat()
+    if with_back:
+        payload = cccd_payload(personal_id=person.personal_id, old_id=old_id, name=person.name,
+                               birth=person.birth_date, sex=person.gender,
+                               address=person.address, issued=issued, six_fields=six_fields)
+        doc_pages.append((
+            Columns((para("Đặc điểm nhân dạng / Personal identification:", align="left",
+                          size=5.5, after=0),
+                     para(feature, align="left", after=3),
+                     para(f"Ngày, tháng, năm / Date, month, year: {data.form_date(issued)}",
+                          align="left", size=5.5, after=2),
+                     centred(CARD_SIGNER_TITLE, bold=True, size=5),
+                     centred(CARD_SIGNER_TITLE_EN, size=4.2),
+                     Signature(16.0, sig),
+                     centred(director, bold=True, size=6.5)),
+                    (QrCode(payload, 21 * MM, space_after=3 * MM),
+                     Placeholder(11 * MM, 8.5 * MM)),
+                    split=0.64),
+        ))
+        fields |= {"ngay_ban_hanh": issued.isoformat(), "co_quan_ban_hanh": CARD_ISSUER,
+                   "nguoi_ky": director, "chuc_vu": f"Cục trưởng {CARD_ISSUER}"}
+    return SampleDocument("can_cuoc", f"Căn cước công dân {person.personal_id}",
+                          tuple(doc_pages), fields, 6.0, page=CARD, scan_scale=2)
+
+
+# ---------------------------------------------------------------- civil status
+
+
+def _birth_place(rng: random.Random, place: data.Place) -> str:
+    """Where a child was born: a hospital of the province or a commune health station."""
+    p = place.province
+    roll = rng.random()
+    if roll < 0.45:
+        return f"Bệnh viện Đa khoa {p.label}"
+    if roll < 0.7:
+        return f"Bệnh viện Sản - Nhi {p.label}"
+    if roll < 0.9:
+        return f"Trạm Y tế {place.tail()}"
+    return f"Trung tâm Y tế {place.district.label}, {p.label}"
+
+
+def trich_luc_khai_sinh(rng: random.Random, pages: int | None = None,
+                        qr: bool | None = None) -> SampleDocument:
+    """Trích lục khai sinh (bản sao): a copy from the commune's birth register (form of
+    Circular 04/2020/TT-BTP), with the birth date also in words."""
+    del pages, qr
+    p = _pick_province(rng)
+    day = data.working_day(rng)
+    child = data.make_person(rng, day, p, min_age=1, max_age=17)
+    place = data.random_place(rng, child.birth_province)  # registered where the ID says
+    agency = ward_ubnd(rng, place)
+    registered = data.add_working_days(child.birth_date, rng.randint(2, 40))
+    number, book = rng.randint(1, 380), rng.randint(1, 3)
+    ethnic = rng.choice(phrases.ETHNICITIES)
+    father = " ".join((child.family, *data.person_name(rng, True)[1:]))
+    mother = data.full_name(rng, False)
+    father_year = child.birth_date.year - rng.randint(22, 42)
+    mother_year = child.birth_date.year - rng.randint(19, 38)
+    residence = data.street_address(rng, place)
+    birth_place = _birth_place(rng, place)
+    home = data.random_place(rng, child.birth_province).tail()
+    home = home[0].upper() + home[1:]
+    lines, title = signer_lines(rng, agency)
+    signer = data.full_name(rng)
+    size = 13.0
+    register_office = f"{agency.full}, {place.province.label}"
+    left = agency_lines(agency)
+    left.append(centred(f"Số: {number}/{registered.year}, Quyển số: {book:02d}", size=13,
+                        before=8))
+    blocks: list[Block] = [
+        header_columns(left, national_motto()),
+        centred("TRÍCH LỤC KHAI SINH", bold=True, size=15, after=0),
+        centred("(Bản sao)", bold=True, size=14, after=12),
+        labelled("Họ, chữ đệm, tên", child.upper_name, bold_value=True),
+        labelled("Ngày, tháng, năm sinh", f"{data.form_date(child.birth_date)}, ghi bằng chữ: "
+                 f"{data.date_words(child.birth_date)}"),
+        fields_row(("Giới tính", child.gender), ("Dân tộc", ethnic), ("Quốc tịch", "Việt Nam"),
+                   stops=(0.0, 0.3, 0.6)),
+        labelled("Nơi sinh", birth_place),
+        labelled("Quê quán", home),
+        labelled("Số định danh cá nhân", child.personal_id, after=8),
+    ]
+    for relation, name, year in (("mẹ", mother, mother_year), ("cha", father, father_year)):
+        blocks += [
+            labelled(f"Họ, chữ đệm, tên người {relation}", name.upper()),
+            fields_row(("Năm sinh", str(year)), ("Dân tộc", ethnic), ("Quốc tịch", "Việt Nam"),
+                       stops=(0.0, 0.3, 0.6)),
+            labelled("Nơi cư trú", residence, after=8),
+        ]
+    blocks += [
+        labelled("Nơi đăng ký khai sinh", register_office),
+        labelled("Ngày, tháng, năm đăng ký", data.form_date(registered), after=8),
+        para(Run("Sao từ Sổ đăng ký khai sinh.", italic=True), align="left", size=size, after=6),
+        Columns((), (centred(data.date_line(agency.place, day), italic=True, size=13, after=2),
+                     *signature_column(lines, signer, _seed(rng))), split=0.42),
+    ]
+    fields: dict[str, FieldValue] = {
+        "ho_ten": child.name,
+        "ngay_sinh": child.birth_date.isoformat(),
+        "gioi_tinh": child.gender,
+        "so_dinh_danh": child.personal_id,
+        "quoc_tich": "Việt Nam",
+        "noi_sinh": birth_place,
+        "que_quan": home,
+        "ho_ten_me": mother,
+        "ho_ten_cha": father,
+        "ngay_dang_ky": registered.isoformat(),
+        "co_quan_ban_hanh": agency.full,
+        "nguoi_ky": signer,
+        "chuc_vu": title,
+        "ngay_ban_hanh": day.isoformat(),
+    }
+    return SampleDocument("trich_luc_khai_sinh", f"Trích lục khai sinh số {number}/"
+                          f"{registered.year}", (tuple(blocks),), fields, size)
+
+
+Template = Callable[[random.Random, int | None, bool | None], SampleDocument]
 
 TEMPLATES: dict[str, Template] = {
     "quyet_dinh": quyet_dinh,
@@ -982,15 +1269,22 @@ TEMPLATES: dict[str, Template] = {
     "thong_bao": thong_bao,
     "giay_chung_nhan_dkdn": giay_chung_nhan_dkdn,
     "bien_lai": bien_lai,
+    "can_cuoc": can_cuoc,
+    "trich_luc_khai_sinh": trich_luc_khai_sinh,
 }
 DOC_TYPES: tuple[str, ...] = tuple(TEMPLATES)
+QR_DOC_TYPES = ("giay_tiep_nhan", "quyet_dinh", "giay_chung_nhan_dkdn")  # corner codes
 
 
-def make_document(doc_type: str, rng: random.Random, pages: int | None = None) -> SampleDocument:
+def make_document(doc_type: str, rng: random.Random, pages: int | None = None, *,
+                  qr: bool | None = None) -> SampleDocument:
     """Build one document of ``doc_type``; ``pages`` asks for 1 or 2 pages where the type
-    allows it (quyet_dinh annex, giay_tiep_nhan control slip), otherwise it is ignored."""
+    allows it (quyet_dinh annex, giay_tiep_nhan control slip, can_cuoc back), otherwise it
+    is ignored. ``qr`` None follows the type's habit for the corner QR code (giay_tiep_nhan
+    always, quyet_dinh and giay_chung_nhan_dkdn about half the time, seeded), False leaves
+    it out, True forces it on those three types; the ID card's code comes with its back."""
     try:
         template = TEMPLATES[doc_type]
     except KeyError:
         raise ValueError(f"unknown doc_type {doc_type!r}; choose from {DOC_TYPES}") from None
-    return template(rng, pages)
+    return template(rng, pages, qr)

@@ -463,6 +463,47 @@ def form_date(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
+_MONTH_WORDS = ("một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười",
+                "mười một", "mười hai")
+
+
+def date_words(day: dt.date) -> str:
+    """A date in words as civil-status papers write it: "Ngày mười lăm, tháng hai, năm hai
+    nghìn không trăm mười chín" (days 1-10 take "mồng", April is "tư")."""
+    day_words = number_words(day.day)
+    if day.day <= 10:
+        day_words = f"mồng {day_words}"
+    return (f"Ngày {day_words}, tháng {_MONTH_WORDS[day.month - 1]}, "
+            f"năm {number_words(day.year)}")
+
+
+def birthday(birth: dt.date, age: int) -> dt.date:
+    """The day someone born on ``birth`` turns ``age`` (29 February -> 28 February)."""
+    year = birth.year + age
+    try:
+        return birth.replace(year=year)
+    except ValueError:
+        return dt.date(year, 2, 28)
+
+
+CCCD_AGES = (25, 40, 60)
+
+
+def cccd_expiry(birth: dt.date, issued: dt.date) -> dt.date | None:
+    """"Có giá trị đến" of a citizen identity card (Law 59/2014/QH13, art. 21): the card is
+    renewed at 25, 40 and 60; one issued within two years before such a birthday lasts
+    until the next one; one issued from 58 on never expires (None)."""
+    for age in CCCD_AGES:
+        if issued < birthday(birth, age - 2):
+            return birthday(birth, age)
+    return None
+
+
+def old_id_number(rng: random.Random) -> str:
+    """A 9-digit number of the identity card (CMND) a citizen held before the CCCD."""
+    return f"{rng.randint(10_000_000, 399_999_999):09d}"
+
+
 # ---------------------------------------------------------------- money
 
 _DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")

@@ -287,13 +287,23 @@ def _photo(page: Image, plan: CapturePlan, rng: random.Random,
     img = _ink_on_paper(rgb.astype(np.float32), (paper[0], paper[1], paper[2]), ink, texture)
 
     fill = rng.uniform(0.86, 0.92) if mild else rng.uniform(0.78, 0.9)
-    out_h = round(h / fill)
-    out_w = round(out_h * 3 / 4)
+    # A 3:4 frame in the page's orientation (landscape for an ID card); the page keeps its
+    # resolution and the frame grows around it.
+    if h >= w:
+        out_h = round(h / fill)
+        out_w = round(out_h * 3 / 4)
+    else:
+        out_w = round(w / fill)
+        out_h = round(out_w * 3 / 4)
     tilt = math.radians(rng.uniform(-1.5, 1.5) if mild else rng.uniform(-4, 4))
     keystone = rng.uniform(0.01, 0.03) if mild else rng.uniform(0.03, 0.08)
     jitter = (0.008 if mild else 0.02) * w
-    half_h = out_h * fill / 2  # the page keeps its resolution; the frame grows around it
-    half_w = half_h * w / h
+    if h >= w:
+        half_h = out_h * fill / 2
+        half_w = half_h * w / h
+    else:
+        half_w = out_w * fill / 2
+        half_h = half_w * h / w
     cx = out_w / 2 + rng.uniform(-0.03, 0.03) * out_w
     cy = out_h / 2 + rng.uniform(-0.02, 0.02) * out_h
     top_inset = keystone * 2 * half_w

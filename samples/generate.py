@@ -2,7 +2,9 @@
 
 For every document: the text as drawn (``<name>.gt.txt``, pages separated by form feeds,
 NFC) and the metadata (``<name>.gt.json``: type, level, format, pages, dpi, field truth,
-per-page degradations), plus one ``manifest.json`` per output directory.
+``qr`` - the payloads of the QR codes on the file's pages, present only when there are
+some - and per-page degradations), plus one ``manifest.json`` per output directory. QR
+codes are pictures, not text: nothing of theirs is in ``.gt.txt``.
 
 Determinism: document ``i`` of seed ``s`` has the same content at every level (so levels can
 be compared page for page) and each level has its own degradation stream; the same seed
@@ -57,6 +59,7 @@ class SampleInfo:
     born_digital: bool
     dpi: int | None
     fields: dict[str, FieldValue] = field(hash=False)
+    qr: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ def _write_json(path: Path, payload: dict[str, object]) -> None:
 
 def _emit(out_dir: Path, name: str, ext: str, payload: bytes, doc: SampleDocument,
           level: Level, fmt: str, page_texts: Sequence[str], page_numbers: Sequence[int],
-          dpi: int | None, records: Sequence[Record], meta: dict[str, object]) -> SampleInfo:
+          dpi: int | None, records: Sequence[Record], meta: dict[str, object],
+          codes: Sequence[str] = ()) -> SampleInfo:
     path = out_dir / f"{name}{ext}"
     path.write_bytes(payload)
     gt_text = "\f".join(page_texts)
@@ -112,6 +116,7 @@ def _emit(out_dir: Path, name: str, ext: str, payload: bytes, doc: SampleDocumen
         "born_digital": born_digital,
         "title": doc.title,
         "fields": doc.fields,
+        **({"qr": list(codes)} if codes else {}),
         "degradations": list(records),
         "source_pages": list(page_numbers),
         "gt_text": gt_txt.name,
@@ -119,7 +124,7 @@ def _emit(out_dir: Path, name: str, ext: str, payload: bytes, doc: SampleDocumen
         "generator": GENERATOR,
     })
     return SampleInfo(path, gt_text, gt_txt, gt_json, doc.doc_type, level, fmt,
-                      len(page_texts), born_digital, dpi, dict(doc.fields))
+                      len(page_texts), born_digital, dpi, dict(doc.fields), tuple(codes))
 
 
 def write_sample(out_dir: Path, name: str, doc: SampleDocument, rendered: RenderedDocument,
@@ -134,9 +139,11 @@ def write_sample(out_dir: Path, name: str, doc: SampleDocument, rendered: Render
     meta = dict(meta or {})
     texts = [rendered.page_text(i) for i in range(rendered.page_count)]
     numbers = list(range(1, rendered.page_count + 1))
+    codes = [rendered.page_qr_codes(i) for i in range(rendered.page_count)]
+    every_code = [c for page in codes for c in page]
     if fmt == "pdf":
         return [_emit(out_dir, name, ".pdf", rendered.pdf, doc, Level.CLEAN, fmt, texts,
-                      numbers, None, [{} for _ in texts], meta)]
+                      numbers, None, [{} for _ in texts], meta, every_code)]
     if fmt not in RASTER_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose from {FORMATS}")
     if plan is None:
@@ -154,12 +161,12 @@ def write_sample(out_dir: Path, name: str, doc: SampleDocument, rendered: Render
                  "bilevel": storage.bilevel}
         payload = encode_tiff(pages, plan.dpi, bilevel=storage.bilevel)
         return [_emit(out_dir, name, ext, payload, doc, plan.level, fmt, texts, numbers,
-                      plan.dpi, records, meta)]
+                      plan.dpi, records, meta, every_code)]
     if fmt == "image-pdf":
         meta |= {"compression": "jpeg", "jpeg_quality": storage.jpeg_quality}
         payload = encode_image_pdf(pages, plan.dpi, storage.jpeg_quality, doc.title)
         return [_emit(out_dir, name, ext, payload, doc, plan.level, fmt, texts, numbers,
-                      plan.dpi, records, meta)]
+                      plan.dpi, records, meta, every_code)]
     infos: list[SampleInfo] = []
     for index, (image, record) in enumerate(zip(pages, records, strict=True)):
         page_name = name if len(pages) == 1 else f"{name}-p{index + 1}"
@@ -170,7 +177,8 @@ def write_sample(out_dir: Path, name: str, doc: SampleDocument, rendered: Render
             payload = encode_jpeg(image, storage.jpeg_quality, None if plan.photo else plan.dpi)
             page_meta = meta | {"compression": "jpeg", "jpeg_quality": storage.jpeg_quality}
         infos.append(_emit(out_dir, page_name, ext, payload, doc, plan.level, fmt,
-                           [texts[index]], [index + 1], plan.dpi, [record], page_meta))
+                           [texts[index]], [index + 1], plan.dpi, [record], page_meta,
+                           codes[index]))
     return infos
 
 
@@ -200,7 +208,8 @@ def generate(
     degraded raster. Raster formats are cycled per level to cover PNG, JPEG (hard: phone
     photos), multi-page TIFF and image-only PDF; ``formats`` restricts the choice ("pdf"
     meaning the born-digital PDF). ``dpi`` overrides every raster's resolution (quick tests,
-    small outputs); by default each level picks its own (300, 200, 150).
+    small outputs); by default each level picks its own (300, 200, 150), times the
+    document's ``scan_scale`` (ID cards are captured at twice that: 300-600 dpi).
     """
     if count < 0:
         raise ValueError("count must be >= 0")
@@ -231,6 +240,8 @@ def generate(
             plan = plan_capture(level, rng, photo=fmt == "jpeg" and level is Level.HARD)
             if dpi is not None:
                 plan = replace(plan, dpi=dpi)
+            elif doc.scan_scale != 1:
+                plan = replace(plan, dpi=plan.dpi * doc.scan_scale)
             infos += write_sample(out_dir, f"{stem}-{level}", doc, rendered, fmt, plan, rng,
                                   meta=meta)
     write_manifest(out_dir, infos, {"seed": seed, "count": count,
@@ -283,6 +294,7 @@ def load_manifest(out_dir: Path) -> tuple[dict[str, object], list[SampleInfo]]:
             born_digital=bool(item["born_digital"]),
             dpi=item["dpi"],
             fields=dict(meta.get("fields", {})),
+            qr=tuple(meta.get("qr", ())),
         ))
     settings = {k: v for k, v in data.items() if k != "samples"}
     return settings, infos
@@ -311,7 +323,7 @@ def write_examples(out_dir: Path, seed: int = EXAMPLE_SEED) -> list[SampleInfo]:
     infos: list[SampleInfo] = []
     for name, doc_type, pages, fmt, plan, storage in specs:
         rng = random.Random(f"sohoa-examples:{seed}:{name}")
-        doc = make_document(doc_type, rng, pages)
+        doc = make_document(doc_type, rng, pages, qr=False)  # the set predates QR codes
         rendered = render_pdf(doc)
         infos += write_sample(out_dir, name, doc, rendered, fmt, plan, rng, storage=storage,
                               meta={"seed": seed, "example": name})

@@ -56,7 +56,28 @@ class Signature:
     seed: int = 0
 
 
-ColumnItem = Paragraph | Spacer | Signature
+@dataclass(frozen=True)
+class Placeholder:
+    """Room for a picture that is not text (an ID photo, the national emblem, a chip): a
+    light grey shape with a thin outline, centred in its column."""
+
+    width: float
+    height: float
+    shape: Literal["rect", "circle"] = "rect"
+    space_after: float = 0.0
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code in the flow, centred in its column; ``size`` is the symbol's side in
+    points without the quiet zone (keep the column's neighbours four modules away)."""
+
+    payload: str
+    size: float
+    space_after: float = 0.0
+
+
+ColumnItem = Paragraph | Spacer | Signature | Placeholder | QrCode
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,33 @@ class Table:
 
 Block = Paragraph | Spacer | Columns | FieldRow | Table
 
+MM = 72 / 25.4
+# Where one-stop systems print their QR code (Circular 01/2023/TT-VPCP): the top-left corner
+# of page 1, left of a header that makes room for it. Points from the page's left and top
+# edges. Modules are 1/50 inch (0.508 mm): whole pixels at 150, 200, 300 and 600 dpi, which
+# OpenCV's detector needs at 200 dpi; the symbol (a version 10-12 one for our payloads,
+# 29-33 mm) grows with its payload, its quiet zone is the white page around it.
+CORNER_QR_LEFT = 0.24 * 72
+CORNER_QR_TOP = 0.24 * 72
+CORNER_QR_MODULE = 72 / 50
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """Paper size and margins in points; ``numbered`` prints page numbers from page 2."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    top: float
+    bottom: float
+    numbered: bool = True
+
+    @property
+    def text_width(self) -> float:
+        return self.width - self.left - self.right
+
 
 @dataclass(frozen=True)
 class SampleDocument:
@@ -111,6 +159,9 @@ class SampleDocument:
     ``pages`` are the pages the template intends; the renderer adds a page if one
     overflows. ``fields`` is the ground truth for field extraction (canonical values: ISO
     dates, names in normal case, amounts as int), not necessarily the printed form.
+    ``page`` None is A4 with the Decree 30 margins. ``corner_qr`` is the payload of a QR
+    code at the top-left corner of page 1 (see ``CORNER_QR_*``). ``scan_scale`` multiplies
+    the capture resolution of rasters: ID cards are scanned finer than A4 pages.
     """
 
     doc_type: str
@@ -118,3 +169,6 @@ class SampleDocument:
     pages: tuple[tuple[Block, ...], ...]
     fields: dict[str, FieldValue] = field(default_factory=dict)
     body_size: float = 13.0
+    page: PageSetup | None = None
+    corner_qr: str | None = None
+    scan_scale: int = 1

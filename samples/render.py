@@ -1,10 +1,13 @@
-"""Typeset a :class:`SampleDocument` as a born-digital A4 PDF and record every drawn line.
+"""Typeset a :class:`SampleDocument` as a born-digital PDF and record every drawn line.
 
 Wrapping and justification are done here (with reportlab's ``stringWidth``) rather than by
 platypus, so each line of the ground truth is exactly one line drawn on the page. Reading
 order: the optional page number, then blocks top to bottom; inside a two-column block all
 left-column lines come before the right-column ones. Rasters come from PDFium, the same
-renderer the pipeline uses, so clean images match the PDF pixel for pixel.
+renderer the pipeline uses, so clean images match the PDF pixel for pixel. Pages are A4
+unless the document sets its own :class:`PageSetup` (ID cards). QR codes are drawn as
+filled vector squares, one path per symbol so that rasters have no seams between modules,
+and their payloads are recorded per page beside the lines (they are not text).
 """
 
 from __future__ import annotations
@@ -23,13 +26,20 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from samples import qr
 from samples.fonts import FontSet, register_fonts
 from samples.layout import (
+    CORNER_QR_LEFT,
+    CORNER_QR_MODULE,
+    CORNER_QR_TOP,
     Block,
     ColumnItem,
     Columns,
     FieldRow,
+    PageSetup,
     Paragraph,
+    Placeholder,
+    QrCode,
     Run,
     SampleDocument,
     Signature,
@@ -41,12 +51,15 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 # Decree 30/2020/NĐ-CP: top/bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 30 * mm, 20 * mm, 20 * mm, 20 * mm
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+A4_DECREE_30 = PageSetup(PAGE_WIDTH, PAGE_HEIGHT, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP,
+                         MARGIN_BOTTOM)
 LINE_SPACING = 1.2  # leading / font size ("single" in office suites is 1.15)
 ASCENT = 0.891  # Liberation Serif ascender / em
 DESCENT = 0.216
 CELL_PAD = 3.0
 INK = (0.0, 0.0, 0.0)
 SIGNATURE_INK = (0.08, 0.14, 0.55)
+PLACEHOLDER_FILL = (0.88, 0.88, 0.88)
 
 Image = npt.NDArray[np.uint8]
 Draw = Callable[[Canvas, float], None]
@@ -54,10 +67,15 @@ Draw = Callable[[Canvas, float], None]
 
 @dataclass(frozen=True)
 class RenderedDocument:
-    """The PDF bytes and, per page, the drawn lines in reading order (NFC)."""
+    """The PDF bytes and, per page, the drawn lines in reading order (NFC) and the payloads
+    of the QR codes drawn (corner code first, then in reading order)."""
 
     pdf: bytes
     pages: tuple[tuple[str, ...], ...]
+    qr_codes: tuple[tuple[str, ...], ...] = ()
+
+    def page_qr_codes(self, index: int) -> tuple[str, ...]:
+        return self.qr_codes[index] if index < len(self.qr_codes) else ()
 
     @property
     def page_count(self) -> int:
@@ -90,6 +108,7 @@ class _Row:
     draw: Draw | None = None
     before: float = 0.0
     after: float = 0.0
+    codes: tuple[str, ...] = ()  # payloads of the QR codes it draws
 
 
 def _nfc(text: str) -> str:
@@ -99,9 +118,12 @@ def _nfc(text: str) -> str:
 class _Typesetter:
     """Turns blocks into rows of known lines."""
 
-    def __init__(self, fonts: FontSet, body_size: float) -> None:
+    def __init__(self, fonts: FontSet, body_size: float, page: PageSetup = A4_DECREE_30) -> None:
         self.fonts = fonts
         self.body = body_size
+        self.page = page
+        self.left = page.left
+        self.text_width = page.text_width
 
     # -- words and lines
 
@@ -213,11 +235,18 @@ class _Typesetter:
             return self.paragraph(item, x, width)
         if isinstance(item, Spacer):
             return [_Row(item.height, ())]
+        if isinstance(item, Placeholder):
+            return [_Row(item.height, (), _placeholder_drawer(item, x, width),
+                         after=item.space_after)]
+        if isinstance(item, QrCode):
+            start = x + (width - item.size) / 2
+            return [_Row(item.size, (), _qr_drawer(item.payload, start, item.size),
+                         after=item.space_after, codes=(item.payload,))]
         return [_Row(item.height, (), _signature_drawer(item, x, width))]
 
     def columns(self, c: Columns) -> _Row:
-        full = TEXT_WIDTH + c.bleed_left + c.bleed_right
-        x0 = MARGIN_LEFT - c.bleed_left
+        full = self.text_width + c.bleed_left + c.bleed_right
+        x0 = self.left - c.bleed_left
         left_w = full * c.split
         sides = [
             [r for item in c.left for r in self.column_item(item, x0, left_w)],
@@ -232,22 +261,24 @@ class _Typesetter:
                         row.draw(canvas, y)
 
         lines = tuple(line for rows in sides for row in rows for line in row.lines)
-        return _Row(max(heights), lines, draw, c.space_before, c.space_after)
+        codes = tuple(code for rows in sides for row in rows for code in row.codes)
+        return _Row(max(heights), lines, draw, c.space_before, c.space_after, codes)
 
     def field_row(self, f: FieldRow) -> list[_Row]:
         size = f.size or self.body
-        width = TEXT_WIDTH - f.left_indent
+        width = self.text_width - f.left_indent
         stops = f.stops or tuple(i / len(f.cells) for i in range(len(f.cells)))
         cells = [self.words(runs, size) for runs in f.cells]
-        xs = [MARGIN_LEFT + f.left_indent + s * width for s in stops]
-        ends = [*xs[1:], MARGIN_LEFT + TEXT_WIDTH + 6.0]
+        xs = [self.left + f.left_indent + s * width for s in stops]
+        ends = [*xs[1:], self.left + self.text_width + 6.0]
         fits = all(x + self.natural_width(c) <= end - 6.0 for x, c, end in
                    zip(xs, cells, ends, strict=True))
         if not fits:
             rows: list[_Row] = []
             for runs in f.cells:
                 rows += self.paragraph(Paragraph(runs, "left", size, 0.0, f.left_indent,
-                                                 0.0, f.space_after), MARGIN_LEFT, TEXT_WIDTH)
+                                                 0.0, f.space_after), self.left,
+                                       self.text_width)
             return rows
         drawers = [self.line_drawer(c, x, end - x, "left", False, 0.0)
                    for c, x, end in zip(cells, xs, ends, strict=True)]
@@ -261,7 +292,7 @@ class _Typesetter:
 
     def table(self, t: Table) -> list[_Row]:
         size = t.size or self.body
-        widths = [w * TEXT_WIDTH for w in t.widths]
+        widths = [w * self.text_width for w in t.widths]
         lead = size * LINE_SPACING
         rows: list[_Row] = []
         for index, cells in enumerate((t.header, *t.rows)):
@@ -288,7 +319,7 @@ class _Typesetter:
                           height: float, header: bool) -> Draw:
         size = t.size or self.body
         lead = size * LINE_SPACING
-        xs = [MARGIN_LEFT + sum(widths[:i]) for i in range(len(widths) + 1)]
+        xs = [self.left + sum(widths[:i]) for i in range(len(widths) + 1)]
         drawers: list[tuple[float, Draw]] = []
         # Row-major (line 1 of every cell, then line 2...) so that the PDF's text order is
         # the ground truth's order.
@@ -314,7 +345,7 @@ class _Typesetter:
 
     def block(self, b: Block) -> list[_Row]:
         if isinstance(b, Paragraph):
-            return self.paragraph(b, MARGIN_LEFT, TEXT_WIDTH)
+            return self.paragraph(b, self.left, self.text_width)
         if isinstance(b, Spacer):
             return [_Row(b.height, ())]
         if isinstance(b, Columns):
@@ -382,9 +413,55 @@ def _signature_drawer(sig: Signature, x: float, width: float) -> Draw:
     return draw
 
 
+def _placeholder_drawer(box: Placeholder, x: float, width: float) -> Draw:
+    """A grey shape with a thin outline, centred in the column."""
+    left = x + (width - box.width) / 2
+
+    def draw(canvas: Canvas, top: float) -> None:
+        canvas.saveState()
+        canvas.setFillColorRGB(*PLACEHOLDER_FILL)
+        canvas.setLineWidth(0.4)
+        if box.shape == "circle":
+            canvas.ellipse(left, top - box.height, left + box.width, top, stroke=1, fill=1)
+        else:
+            canvas.rect(left, top - box.height, box.width, box.height, stroke=1, fill=1)
+        canvas.restoreState()
+
+    return draw
+
+
+def _qr_drawer(payload: str, left: float, size: float) -> Draw:
+    """The symbol as filled squares (runs of dark modules merged), one path: crisp at any
+    resolution and without seams between neighbouring modules."""
+    modules = qr.matrix(payload)
+    step = size / len(modules)
+    runs: list[tuple[int, int, int]] = []  # row, first column, length
+    for r, row in enumerate(modules):
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                runs.append((r, start, c - start))
+            else:
+                c += 1
+
+    def draw(canvas: Canvas, top: float) -> None:
+        canvas.saveState()
+        canvas.setFillColorRGB(*INK)
+        path = canvas.beginPath()
+        for r, c, n in runs:
+            path.rect(left + c * step, top - (r + 1) * step, n * step, step)
+        canvas.drawPath(path, stroke=0, fill=1)
+        canvas.restoreState()
+
+    return draw
+
+
 def _paginate(doc: SampleDocument, setter: _Typesetter) -> list[list[tuple[_Row, float]]]:
     """Place rows on pages: each template page starts a new page; overflow adds pages."""
-    top = PAGE_HEIGHT - MARGIN_TOP
+    top = setter.page.height - setter.page.top
     pages: list[list[tuple[_Row, float]]] = []
     for blocks in doc.pages:
         rows = [row for b in blocks for row in setter.block(b)]
@@ -393,7 +470,7 @@ def _paginate(doc: SampleDocument, setter: _Typesetter) -> list[list[tuple[_Row,
         previous: _Row | None = None
         for row in rows:
             gap = previous.after + row.before if previous is not None else 0.0
-            if page and y - gap - row.height < MARGIN_BOTTOM:
+            if page and y - gap - row.height < setter.page.bottom:
                 pages.append(page)
                 page, y, gap = [], top, 0.0
             y -= gap
@@ -407,32 +484,43 @@ def _paginate(doc: SampleDocument, setter: _Typesetter) -> list[list[tuple[_Row,
 def render_pdf(doc: SampleDocument, fonts: FontSet | None = None) -> RenderedDocument:
     """Typeset ``doc``; same document -> byte-identical PDF (reportlab invariant mode)."""
     fonts = fonts or register_fonts()
-    setter = _Typesetter(fonts, doc.body_size)
+    page = doc.page or A4_DECREE_30
+    setter = _Typesetter(fonts, doc.body_size, page)
     placed = _paginate(doc, setter)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang="vi-VN")
+    pagesize = A4 if doc.page is None else (page.width, page.height)
+    canvas = Canvas(buffer, pagesize=pagesize, invariant=1, pageCompression=1, lang="vi-VN")
     canvas.setTitle(doc.title)
     canvas.setAuthor("sohoa sample generator")
     canvas.setSubject(doc.doc_type)
     canvas.setCreator("sohoa samples")
     page_lines: list[tuple[str, ...]] = []
+    page_codes: list[tuple[str, ...]] = []
     for number, rows in enumerate(placed, start=1):
         lines: list[str] = []
+        codes: list[str] = []
         canvas.setFillColorRGB(*INK)
         canvas.setStrokeColorRGB(*INK)
-        if number > 1:  # Decree 30: page numbers from page 2, centred in the top margin
+        if number > 1 and page.numbered:  # Decree 30: numbers from page 2, in the top margin
             canvas.setFont(fonts.regular, 13)
-            canvas.drawCentredString(MARGIN_LEFT + TEXT_WIDTH / 2, PAGE_HEIGHT - 13 * mm,
+            canvas.drawCentredString(page.left + page.text_width / 2, page.height - 13 * mm,
                                      str(number))
             lines.append(str(number))
+        if number == 1 and doc.corner_qr is not None:
+            _qr_drawer(doc.corner_qr, CORNER_QR_LEFT,
+                       qr.side(doc.corner_qr, CORNER_QR_MODULE))(canvas,
+                                                                 page.height - CORNER_QR_TOP)
+            codes.append(doc.corner_qr)
         for row, top in rows:
             if row.draw:
                 row.draw(canvas, top)
             lines += row.lines
+            codes += row.codes
         page_lines.append(tuple(lines))
+        page_codes.append(tuple(codes))
         canvas.showPage()
     canvas.save()
-    return RenderedDocument(buffer.getvalue(), tuple(page_lines))
+    return RenderedDocument(buffer.getvalue(), tuple(page_lines), tuple(page_codes))
 
 
 def rasterise(pdf: bytes, dpi: int, *, colour: bool = False,

@@ -30,19 +30,35 @@ from samples.fonts import (
     register_fonts,
 )
 from samples.generate import main, write_examples
+from samples.layout import FieldValue
 from samples.metrics import bag_of_words_error, cer, normalise, wer
 from samples.render import extract_text, rasterise, render_pdf
 
 FIELD_KEYS = {
     "ho_ten", "ngay_sinh", "gioi_tinh", "so_dinh_danh", "quoc_tich", "que_quan",
-    "noi_thuong_tru", "so_dien_thoai", "email", "ma_ho_so", "ma_thu_tuc", "ten_thu_tuc",
+    "noi_thuong_tru", "noi_cu_tru", "noi_sinh", "ho_ten_cha", "ho_ten_me", "so_dien_thoai",
+    "email", "co_gia_tri_den", "ma_ho_so", "ma_thu_tuc", "ten_thu_tuc",
     "ngay_nhan", "ngay_hen_tra", "nguoi_nop", "so_ky_hieu", "ngay_ban_hanh", "co_quan_ban_hanh",
     "trich_yeu", "nguoi_ky", "chuc_vu", "ma_so_doanh_nghiep", "ten_doanh_nghiep",
     "dia_chi_tru_so", "nguoi_dai_dien", "ngay_dang_ky", "so_tien", "noi_dung_thu",
 }
-ISO_DATE_KEYS = {"ngay_sinh", "ngay_nhan", "ngay_hen_tra", "ngay_ban_hanh", "ngay_dang_ky"}
+ISO_DATE_KEYS = {"ngay_sinh", "ngay_nhan", "ngay_hen_tra", "ngay_ban_hanh", "ngay_dang_ky",
+                 "co_gia_tri_den"}
+NAME_KEYS = {"ho_ten", "nguoi_nop", "nguoi_ky", "nguoi_dai_dien", "ho_ten_cha", "ho_ten_me"}
+PRINTED_AS_IS = {"so_ky_hieu", "ma_ho_so", "ma_thu_tuc", "so_dinh_danh", "ma_so_doanh_nghiep",
+                 "so_dien_thoai", "email", "ten_doanh_nghiep", "que_quan", "noi_sinh",
+                 "noi_thuong_tru", "noi_cu_tru", "dia_chi_tru_so", "quoc_tich"}
 EXAMPLES = Path(__file__).resolve().parent.parent / "samples" / "examples"
 TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def _assert_id_agrees(fields: dict[str, FieldValue]) -> None:
+    """The 12-digit ID encodes a known province, the century and sex, the birth year."""
+    pid, birth = str(fields["so_dinh_danh"]), dt.date.fromisoformat(str(fields["ngay_sinh"]))
+    assert re.fullmatch(r"\d{12}", pid) and pid[:3] in vn.PROVINCE_BY_CODE, pid
+    male = fields["gioi_tinh"] == "Nam"
+    assert int(pid[3]) == 2 * (birth.year // 100 - 19) + (0 if male else 1), (pid, birth)
+    assert pid[4:6] == f"{birth.year % 100:02d}", (pid, birth)
 
 
 def _tax_code_ok(code: str) -> bool:
@@ -155,13 +171,15 @@ def test_documents_have_consistent_fields(doc_type: str) -> None:
             assert unicodedata.is_normalized("NFC", value)
             if key in ISO_DATE_KEYS:
                 dt.date.fromisoformat(value)
-            elif key in {"ho_ten", "nguoi_nop", "nguoi_ky", "nguoi_dai_dien"}:
+            elif key in NAME_KEYS:
                 assert value.casefold() in text.casefold()
-            elif key in {"so_ky_hieu", "ma_ho_so", "ma_thu_tuc", "so_dinh_danh",
-                         "ma_so_doanh_nghiep", "so_dien_thoai", "email", "ten_doanh_nghiep"}:
+                assert value == " ".join(w.capitalize() for w in value.split()), value
+            elif key in PRINTED_AS_IS:
                 assert value in text, (key, value)
         if "gioi_tinh" in doc.fields:
             assert doc.fields["gioi_tinh"] in {"Nam", "Nữ"}
+        if {"so_dinh_danh", "ngay_sinh", "gioi_tinh"} <= set(doc.fields):
+            _assert_id_agrees(doc.fields)
         if "ma_so_doanh_nghiep" in doc.fields:
             assert _tax_code_ok(str(doc.fields["ma_so_doanh_nghiep"]))
         if "ngay_hen_tra" in doc.fields:
@@ -182,7 +200,7 @@ def test_content_varies_with_seed() -> None:
 def test_pdf_text_matches_ground_truth(doc_type: str) -> None:
     doc = make_document(doc_type, random.Random(11), pages=2)
     rendered = render_pdf(doc)
-    expected_pages = 2 if doc_type in {"quyet_dinh", "giay_tiep_nhan"} else 1
+    expected_pages = 2 if doc_type in {"quyet_dinh", "giay_tiep_nhan", "can_cuoc"} else 1
     assert rendered.page_count == expected_pages
     extracted = extract_text(rendered.pdf)
     assert len(extracted) == expected_pages

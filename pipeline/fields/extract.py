@@ -12,6 +12,7 @@ from pipeline.fields.lines import TextLine, evidence
 from pipeline.fields.match import heading_pattern, label_pattern
 from pipeline.fields.methods import METHODS, Candidate
 from pipeline.fields.model import FieldValue
+from pipeline.fields.reread import Rereader
 from pipeline.fields.template import FieldSpec, Template
 
 #: Labels printed on forms that end the value before them on the same line, besides the
@@ -21,6 +22,8 @@ COMMON_LABELS = (
     "Sinh ngày", "Dân tộc", "Quốc tịch", "Email", "Điện thoại", "Số điện thoại", "Ngày cấp",
     "Nơi cấp", "Mã hồ sơ", "Mã thủ tục", "Fax", "Website", "Chức danh", "Mã số thuế",
 )
+#: A line that starts a new "Label: value" (it does not continue the value above it).
+_LABEL_LIKE = re.compile(r"^[^:：\d]{2,60}[:：]")
 _NUMBERING = re.compile(r"\s+\(?\d{1,2}[.)]\s*$")
 #: Confidence is scaled down for a value its validator rejects.
 INVALID_FACTOR = 0.3
@@ -49,9 +52,14 @@ def _label_candidates(spec: FieldSpec, pool: Sequence[TextLine], every: Sequence
             if not match:
                 heading = heading_pattern(label).search(line.text)
                 if heading and line.index + 1 < len(every):
-                    below = every[line.index + 1: line.index + 2 + spec.continuation]
-                    out.append([(ln, 0, len(ln.text)) for ln in below if ln.page == line.page])
-                    break
+                    below: Candidate = []
+                    for ln in every[line.index + 1: line.index + 2 + spec.continuation]:
+                        if ln.page != line.page or (below and _LABEL_LIKE.match(ln.text)):
+                            break
+                        below.append((ln, 0, len(ln.text)))
+                    if below:
+                        out.append(below)
+                        break
                 continue
             start = match.end()
             end = _next_label_at(line.text, start, (lb for lb in labels if lb != label))
@@ -61,7 +69,7 @@ def _label_candidates(spec: FieldSpec, pool: Sequence[TextLine], every: Sequence
                 continue
             parts: Candidate = [(line, start, start + len(trimmed))]
             for follow in every[line.index + 1: line.index + 1 + spec.continuation]:
-                if follow.page != line.page or _next_label_at(follow.text, 0, labels) == 0 \
+                if follow.page != line.page or _LABEL_LIKE.match(follow.text) \
                         or re.match(r"\s*\d{1,2}\.\s", follow.text):
                     break
                 parts.append((follow, 0, len(follow.text)))
@@ -90,7 +98,7 @@ def _region(spec: FieldSpec, lines: Sequence[TextLine], title: int | None) -> li
 
 
 def read_field(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
-               labels: tuple[str, ...]) -> FieldValue | None:
+               labels: tuple[str, ...], reread: Rereader | None = None) -> FieldValue | None:
     pool = _region(spec, lines, title)
     candidates: list[Candidate] = []
     if spec.method:
@@ -105,6 +113,10 @@ def read_field(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
         found = evidence(parts)
         value = kind.normalise(found.raw)
         source = "text-layer" if found.confidence >= 1.0 else "ocr"
+        if (value is None or not kind.check(value).valid) and reread and found.bbox:
+            second = _second_look(spec, found.page, found.bbox, reread)
+            if second is not None:
+                return second
         if value is None:
             fallback = fallback or FieldValue(
                 None, found.confidence * INVALID_FACTOR, found.page, found.bbox, found.raw,
@@ -118,12 +130,23 @@ def read_field(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
     return fallback
 
 
-def extract(template: Template, lines: Sequence[TextLine], title: int | None
-            ) -> dict[str, FieldValue]:
+def _second_look(spec: FieldSpec, page: int, bbox: tuple[float, float, float, float],
+                 reread: Rereader) -> FieldValue | None:
+    """Read the value's line again, narrowly; keep it only if it is now a valid value."""
+    text, confidence = reread(page, bbox, spec.kind)
+    kind = KINDS[spec.kind]
+    value = kind.normalise(text) if text else None
+    if value is None or not kind.check(value).valid:
+        return None
+    return FieldValue(value, confidence, page, bbox, text, source="ocr-reread")
+
+
+def extract(template: Template, lines: Sequence[TextLine], title: int | None,
+            reread: Rereader | None = None) -> dict[str, FieldValue]:
     labels = _all_labels(tuple(lb for spec in template.fields.values() for lb in spec.labels))
     out: dict[str, FieldValue] = {}
     for name, spec in template.fields.items():
-        value = read_field(spec, lines, title, labels)
+        value = read_field(spec, lines, title, labels, reread)
         if value is not None:
             out[name] = value
     return out

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.fields import normalize, validate
+from pipeline.fields.match import fold
 from pipeline.fields.model import Check
 
 Value = str | int
@@ -35,8 +36,22 @@ def _code(raw: str) -> str | None:
     return code or None
 
 
+#: Titles of signers, written as documents write them. A title read with a tone mark lost
+#: ("Chủ tich") is recognised by its letters and given its written form.
+JOB_TITLES = ("Chủ tịch", "Phó Chủ tịch", "Giám đốc", "Phó Giám đốc", "Trưởng phòng",
+              "Phó Trưởng phòng", "Bộ trưởng", "Thứ trưởng", "Cục trưởng", "Phó Cục trưởng",
+              "Chánh Văn phòng", "Phó Chánh Văn phòng", "Trưởng ban", "Phó Trưởng ban",
+              "Chi cục trưởng", "Tổng cục trưởng", "Chánh án", "Viện trưởng", "Hiệu trưởng",
+              "Trưởng Công an", "Người thu tiền", "Thủ trưởng")
+_TITLES_BY_LETTERS = {fold(t): t for t in JOB_TITLES}
+
+
 def _title_case_job(raw: str) -> str | None:
-    """"PHÓ CHỦ TỊCH" -> "Phó Chủ tịch": sentence case, and the word after "Phó" capitalised."""
+    """"PHÓ CHỦ TỊCH" -> "Phó Chủ tịch": a known title in its written form, else sentence
+    case with the word after "Phó" capitalised."""
+    known = _TITLES_BY_LETTERS.get(fold(raw))
+    if known:
+        return known
     words = normalize.normalise_place(raw).lower().split()
     if not words:
         return None
@@ -66,6 +81,11 @@ def _agency(raw: str) -> str | None:
     return " ".join(out)
 
 
+def _email(raw: str) -> str | None:
+    """OCR reads "@" in small print as "(@" or "@)": brackets cannot be in an address."""
+    return normalize.normalise_email(re.sub(r"\(\s*@|@\s*\)", "@", raw))
+
+
 def _str_check(check: Callable[[str], Check]) -> Callable[[Value], Check]:
     return lambda value: check(str(value))
 
@@ -85,6 +105,6 @@ KINDS: dict[str, Kind] = {
     "procedure_code": Kind(_code, _str_check(validate.procedure_code)),
     "document_number": Kind(_code, _str_check(validate.document_number)),
     "phone": Kind(normalize.normalise_phone, _str_check(validate.phone)),
-    "email": Kind(normalize.normalise_email, _str_check(validate.email)),
+    "email": Kind(_email, _str_check(validate.email)),
     "money": Kind(normalize.parse_money),
 }

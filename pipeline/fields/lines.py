@@ -52,7 +52,7 @@ def evidence(parts: Sequence[tuple[TextLine, int, int]]) -> Evidence:
     """Provenance of a value spanning ``(line, start, end)`` pieces (several for wrapped
     values). The box covers the words on the first page the value is on."""
     words = [w for line, a, b in parts for w in line.words_in(a, b)]
-    raw = " ".join(line.text[a:b] for line, a, b in parts).strip()
+    raw = " ".join(line.text[a:b] for line, a, b in parts if b > a).strip().replace(" ,", ",")
     page = parts[0][0].page
     on_page = [w for line, a, b in parts if line.page == page for w in line.words_in(a, b)]
     bbox = None

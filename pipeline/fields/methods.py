@@ -16,17 +16,28 @@ from pipeline.fields.match import fold, starts_with
 Span = tuple[TextLine, int, int]
 Candidate = list[Span]
 
+#: Pseudo-lines joining parts of a composed value (no words: they add no box, only text).
+_JOIN_COMMA: Span = (TextLine(0, -1, ",", (), ()), 0, 1)
+_JOIN_SPACE: Span = (TextLine(0, -1, "", (), ()), 0, 0)
+
 #: Words an agency's own name starts with (its superior's line comes before it).
 _AGENCY_STARTS = ("uy ban nhan dan", "ubnd", "hoi dong nhan dan", "so ", "bo ", "cuc ",
                   "chi cuc", "phong ", "trung tam", "van phong", "cong an", "ban ", "toa an",
                   "vien kiem sat", "bo phan", "truong ", "benh vien", "thanh tra", "kho bac",
                   "chi nhanh", "doi ")
 _MOTTO = "cong hoa xa hoi chu nghia viet nam"
-_NOT_AGENCY = ("so:", "so ", "v/v", "mau so", "ky hieu")
+_NOT_AGENCY = ("so:", "v/v", "mau so", "ky hieu")
+#: Words that start a locality inside an agency name ("... phường Sông Cầu").
+_LOCALITY = re.compile(r"\b(tỉnh|thành phố|quận|huyện|thị xã|phường|xã|thị trấn)\b(?! hội)",
+                       re.IGNORECASE)
 _PLACE_DATE = re.compile(
     r"^\s*[^,\d]{2,60},\s*(?P<value>ng[aà]y\s*\d{1,2}\s*th[aá]ng\s*\d{1,2}\s*n[aă]m\s*\d{4})",
     re.IGNORECASE)
 _SIGN_HINT = re.compile(r"\(\s*k[ýy]", re.IGNORECASE)  # "(Ký, ghi rõ họ tên)"
+_UPPER_WORD = r"[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ.]+"
+#: Two or more capitalised words ending a line: "CHỦ TỊCH", possibly after a list item.
+_TRAILING_TITLE = re.compile(rf"(?:{_UPPER_WORD}\s+)+{_UPPER_WORD}\s*$")
+_ON_BEHALF = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5}$")
 
 
@@ -37,7 +48,10 @@ def _header(lines: Sequence[TextLine], title: int | None) -> list[TextLine]:
 
 
 def agency(lines: Sequence[TextLine], title: int | None) -> list[Candidate]:
-    """The issuing agency: the header's left column from its last agency-like line."""
+    """The issuing agency's full name, as a reader writes it from the header's left column:
+    its own name (the last agency-like line and those under it), then its direct superior
+    when there is one - only the superior's locality for a people's committee ("Sở Thông tin
+    và Truyền thông" under "UBND THÀNH PHỐ HÀ NỘI" is "... thành phố Hà Nội")."""
     left: list[TextLine] = []
     for line in _header(lines, title):
         if fold(line.text).startswith(_MOTTO):
@@ -49,12 +63,27 @@ def agency(lines: Sequence[TextLine], title: int | None) -> list[Candidate]:
             start = i
     if start is None:
         return []
-    parts: Candidate = []
+    own: Candidate = []
     for line in left[start:]:
         if fold(line.text).startswith(_NOT_AGENCY):
             break
-        parts.append((line, 0, len(line.text)))
-    return [parts] if parts else []
+        own.append((line, 0, len(line.text)))
+    superior = [ln for ln in left[:start] if not fold(ln.text).startswith(_NOT_AGENCY)]
+    if not own or not superior:
+        return [own] if own else []
+    own_text = " ".join(ln.text for ln, _, _ in own)
+    sup_text = " ".join(ln.text for ln in superior)
+    if fold(sup_text).startswith(("ubnd", "uy ban nhan dan")):
+        locality = _LOCALITY.search(sup_text)
+        if locality is None:
+            return [own]
+        first = next(ln for ln in superior if _LOCALITY.search(ln.text))
+        start_at = _LOCALITY.search(first.text)
+        tail: Candidate = [(first, start_at.start() if start_at else 0, len(first.text))]
+        tail += [(ln, 0, len(ln.text)) for ln in superior[superior.index(first) + 1:]]
+        joiner = _JOIN_COMMA if _LOCALITY.search(own_text) else _JOIN_SPACE
+        return [[*own, joiner, *tail]]
+    return [[*own, _JOIN_COMMA, *((ln, 0, len(ln.text)) for ln in superior)]]
 
 
 def place_date(lines: Sequence[TextLine], title: int | None) -> list[Candidate]:
@@ -99,13 +128,13 @@ def _run(lines: Sequence[TextLine], start: int, stop: Callable[[TextLine], bool]
 
 
 def _signature_block(lines: Sequence[TextLine]) -> list[TextLine]:
-    """The lines after the last "Nơi nhận" / signing hint: where the signer's title and name
-    are. Falls back to the last eight lines of the document."""
-    last = [ln for ln in lines if ln.page == lines[-1].page] if lines else []
-    for i in range(len(last) - 1, -1, -1):
-        if starts_with(last[i].text, "Nơi nhận") or _SIGN_HINT.search(last[i].text):
-            return last[i:]
-    return last[-8:]
+    """Where the signer's title and name are: from the last "Nơi nhận" (annexes may follow
+    the signature on later pages), or the last signing hint "(Ký, ghi rõ họ tên)", to the
+    end of that page; else the last eight lines of the document."""
+    for i in range(len(lines) - 1, -1, -1):
+        if starts_with(lines[i].text, "Nơi nhận") or _SIGN_HINT.search(lines[i].text):
+            return [ln for ln in lines[i:] if ln.page == lines[i].page]
+    return list(lines[-8:])
 
 
 def signer(lines: Sequence[TextLine], title: int | None) -> list[Candidate]:
@@ -124,11 +153,12 @@ def signer_title(lines: Sequence[TextLine], title: int | None) -> list[Candidate
     names = signer(lines, title)
     limit = names[0][0][0].index if names else (block[-1].index + 1 if block else 0)
     for line in reversed([ln for ln in block if ln.index < limit]):
-        text = line.text.strip()
-        letters = [ch for ch in text if ch.isalpha()]
-        if letters and all(ch.isupper() for ch in letters) and not text.startswith(("TM.", "KT.",
-                                                                                   "Q.", "TL.")):
-            return [[(line, 0, len(line.text))]]
+        # The title may share a line with the "Nơi nhận" list read beside it.
+        match = _TRAILING_TITLE.search(line.text)
+        if match and match.start() > 0 and line.text.lstrip().startswith("-"):
+            match = None  # "- Lưu: VT, KSTT." is a recipient, not a title
+        if match and not match.group(0).strip().startswith(_ON_BEHALF):
+            return [[(line, match.start(), match.end())]]
     return []
 
 

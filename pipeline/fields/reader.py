@@ -16,6 +16,7 @@ from pipeline.fields.kinds import KINDS
 from pipeline.fields.lines import document_lines
 from pipeline.fields.model import FieldValue
 from pipeline.fields.qr import parse
+from pipeline.fields.reread import page_rereader
 from pipeline.fields.template import Template, load
 from pipeline.models import PageText
 
@@ -45,7 +46,8 @@ class FieldReader:
         if kind.doc_type == "unknown":
             return FieldsResult("unknown", kind.confidence, self._codes_only(codes), ())
         template = self.templates[kind.doc_type]
-        fields = extract(template, lines, kind.title_line)
+        reread = page_rereader(pages) if any(p.ocr_image for p in pages) else None
+        fields = extract(template, lines, kind.title_line, reread)
         fields, disagreements = self._merge_codes(template, fields, codes)
         fields = crosscheck(fields, self.today or date.today())
         found = problems(template, fields, self.min_confidence) + disagreements

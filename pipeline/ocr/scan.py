@@ -48,7 +48,10 @@ def read_scan(job: ScanJob) -> PageText:
                                                                 job.number),
     )
     try:
-        reading = read(page.ocr, page.ocr_dpi, job.tesseract)
+        kept = job.workdir / f"page-{job.number:05d}.pgm"
+        job.workdir.mkdir(parents=True, exist_ok=True)
+        reading = read(page.ocr, page.ocr_dpi, job.tesseract, keep=kept)
+        shell = replace(shell, ocr_image=str(kept), ocr_scale=page.scale, ocr_dpi=page.ocr_dpi)
     except OcrTimeout:
         return replace(shell, warnings=(f"Trang {job.number}: nhận dạng chữ quá thời gian "
                                         f"{job.tesseract.timeout:.0f} giây, trang chưa có chữ.",))

@@ -81,11 +81,15 @@ def check_tesseract(languages: str) -> str:
     return str(pytesseract.get_tesseract_version())
 
 
-def read(grey: np.ndarray, dpi: int, options: TesseractOptions) -> Reading:
-    """Run Tesseract on a greyscale page; raise :class:`OcrTimeout` past the time limit."""
+def read(grey: np.ndarray, dpi: int, options: TesseractOptions,
+         keep: Path | None = None) -> Reading:
+    """Run Tesseract on a greyscale page; raise :class:`OcrTimeout` past the time limit.
+
+    The page goes to Tesseract as an uncompressed PGM (written in a few ms; pytesseract's own
+    PNG round trip is slow). With ``keep``, that file is kept there for re-reading fields.
+    """
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-", dir=SCRATCH) as tmp:
-        # An uncompressed PGM is written in a few ms; pytesseract's own PNG round trip is slow.
-        path = Path(tmp) / "page.pgm"
+        path = keep or Path(tmp) / "page.pgm"
         _write_pgm(path, grey)
         invert = "" if options.inverted_text else " -c tessedit_do_invert=0"
         config = " ".join((f"--psm {options.psm} --dpi {dpi}{invert}", *options.extra))
@@ -99,6 +103,34 @@ def read(grey: np.ndarray, dpi: int, options: TesseractOptions) -> Reading:
                 raise OcrTimeout(str(exc)) from exc
             raise
     return _words_from_data(data)
+
+
+def read_line(path: Path, box: tuple[int, int, int, int], dpi: int, languages: str,
+              whitelist: str | None) -> tuple[str, float]:
+    """Read one line cut from a kept page image, as a single text line, optionally limited to
+    ``whitelist`` characters: (text, confidence 0..1)."""
+    page = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if page is None:
+        return "", 0.0
+    x0, y0, x1, y1 = box
+    crop = page[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0:
+        return "", 0.0
+    crop = cv2.copyMakeBorder(crop, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
+    config = f"--psm 7 --dpi {dpi} -c tessedit_do_invert=0"
+    if whitelist:
+        config += f" -c tessedit_char_whitelist={whitelist}"
+    with tempfile.TemporaryDirectory(prefix="sohoa-line-", dir=SCRATCH) as tmp:
+        line_path = Path(tmp) / "line.pgm"
+        _write_pgm(line_path, crop)
+        data = pytesseract.image_to_data(str(line_path), lang=languages, config=config,
+                                         output_type=pytesseract.Output.DICT, timeout=30)
+    words = [(str(t).strip(), float(str(c))) for t, c in zip(data["text"], data["conf"],
+                                                             strict=True) if str(t).strip()]
+    if not words:
+        return "", 0.0
+    text = nfc(" ".join(t for t, _ in words))
+    return text, max(0.0, sum(c for _, c in words) / len(words)) / 100.0
 
 
 def osd_rotation(grey: np.ndarray, dpi: int) -> int | None:
