@@ -1,6 +1,6 @@
 """Field-extraction benchmark: document type and field values against the generator's truth.
 
-    .venv/bin/python -m bench.fields [--count 18] [--seed 4242]
+    .venv/bin/python -m bench.fields [--count 32] [--seed 4242]
 
 Generates documents of every type at the clean, scanned and hard levels (plus the clean
 level's born-digital PDFs), runs the whole sohoa pipeline on them, and writes the "fields"
@@ -168,7 +168,8 @@ def report(scores: Scores, samples: Sequence[SampleInfo], seconds: float, comman
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=18, help="documents per level")
+    parser.add_argument("--count", type=int, default=32,
+                        help="documents per level (two of each type)")
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "fields")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")

@@ -129,6 +129,41 @@ class LimitSettings:
 
 
 @dataclass(frozen=True)
+class SignSettings:
+    #: Signer profiles, one TOML file each (``<name>.toml``); default ``$SOHOA_HOME/profiles``.
+    profiles_dir: str = ""
+    #: Where ``sohoa pki init-dev`` puts the development PKI; default ``$SOHOA_HOME/pki``.
+    pki_dir: str = ""
+    #: Port of ``sohoa pki serve-dev`` on 127.0.0.1 (TSA, OCSP, CRL); baked into the dev
+    #: certificates' OCSP and CRL addresses when the PKI is created.
+    dev_pki_port: int = 9817
+    #: Trusted roots for ``sohoa verify`` (PEM files, ``os.pathsep``-separated). Production
+    #: pins the national root and the government CA roots; empty means the dev root if any.
+    trust_roots: str = ""
+    #: Keys that can only do PKCS#1 v1.5 (many deployed tokens): "warn" signs and tells the
+    #: operator, "refuse" stops. Circular 15/2025/TT-BKHCN asks for RSASSA-PSS or ECDSA.
+    legacy_padding: str = "warn"
+    min_rsa_bits: int = 2048
+    min_ec_bits: int = 256
+    #: Digest for signatures and timestamps (SHA-256 or stronger).
+    digest: str = "sha256"
+    #: Timestamp requests kept in flight at once during a batch.
+    concurrency: int = 8
+    #: Seconds to wait for a TSA, OCSP responder or CRL server.
+    network_timeout: float = 20.0
+
+    def profiles_path(self, home: Path) -> Path:
+        return Path(self.profiles_dir) if self.profiles_dir else home / "profiles"
+
+    def pki_path(self, home: Path) -> Path:
+        return Path(self.pki_dir) if self.pki_dir else home / "pki"
+
+    @property
+    def trust_paths(self) -> list[Path]:
+        return [Path(p) for p in self.trust_roots.split(os.pathsep) if p]
+
+
+@dataclass(frozen=True)
 class Settings:
     #: Working folder: the local store, logs and caches live under it.
     home: Path = Path("var")
@@ -145,6 +180,7 @@ class Settings:
     review: ReviewSettings = field(default_factory=ReviewSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    sign: SignSettings = field(default_factory=SignSettings)
 
     @property
     def store_path(self) -> Path:

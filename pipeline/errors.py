@@ -18,6 +18,8 @@ class ExitCode(IntEnum):
     NOT_FOUND = 4
     STORE_ERROR = 5
     MISSING_DEPENDENCY = 6
+    SIGNING = 7
+    INVALID_SIGNATURE = 8
     INTERNAL = 10
 
 
@@ -92,3 +94,17 @@ class IntegrityError(StoreError):
 class MissingDependency(SohoaError):
     code = "thieu-thanh-phan"
     exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class SigningError(SohoaError):
+    """A document could not be signed (key, certificate, policy, timestamp authority)."""
+
+    code = "loi-ky-so"
+    exit_code = ExitCode.SIGNING
+
+
+class VerificationFailed(SohoaError):
+    """A signature did not verify; the report says which and why."""
+
+    code = "chu-ky-khong-hop-le"
+    exit_code = ExitCode.INVALID_SIGNATURE

@@ -51,6 +51,8 @@ class Variant(StrEnum):
     SEARCHABLE = "searchable"
     TEXT = "text"
     WORDS = "words"
+    #: The latest signed version (each signature is a new immutable version).
+    SIGNED = "signed"
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,24 @@ class Artifact:
 
 
 @dataclass(frozen=True)
+class SignatureInfo:
+    """One signature added by sohoa: who, when, how, and the version it produced."""
+
+    field_name: str
+    profile: str
+    role: str
+    level: str
+    signer: str
+    certificate_sha256: str
+    algorithm: str
+    signed_at: str
+    #: The signed version: its store key and checksum.
+    key: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class PageInfo:
     number: int
     width: int
@@ -166,11 +186,14 @@ class DocumentRecord:
     schema_version: int = SCHEMA_VERSION
     #: How sure the classification is (0..1).
     doc_type_confidence: float = 0.0
+    #: Signatures added by sohoa, oldest first; ``artifacts["signed"]`` is the newest version.
+    signatures: tuple[SignatureInfo, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["pages"] = [dict(p) for p in out["pages"]]
         out["warnings"] = list(self.warnings)
+        out["signatures"] = [dict(s) for s in out["signatures"]]
         return out
 
     @classmethod
@@ -191,6 +214,7 @@ class DocumentRecord:
             created_at=data.get("created_at", ""),
             schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
             doc_type_confidence=float(data.get("doc_type_confidence", 0.0)),
+            signatures=tuple(SignatureInfo(**s) for s in data.get("signatures", ())),
         )
 
     def with_status(self, status: Status) -> DocumentRecord:

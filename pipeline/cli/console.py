@@ -22,6 +22,8 @@ from pipeline.errors import SohoaError
 _PIPED_WIDTH = 150
 err = Console(stderr=True, highlight=False,
               width=None if sys.stderr.isatty() else _PIPED_WIDTH)
+#: Reports that are the command's answer (verification) go to stdout.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else _PIPED_WIDTH)
 
 
 def print_json(obj: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
-from pipeline.cli import demo, get, ingest, templates, watch
+from pipeline.cli import demo, get, ingest, pki, sign, templates, watch
 from pipeline.cli.console import err, fail
 from pipeline.config import load_settings
 from pipeline.errors import SohoaError
@@ -26,6 +26,9 @@ app.command("get")(get.get)
 app.command("watch")(watch.watch)
 app.command("demo")(demo.demo)
 app.add_typer(templates.app, name="templates")
+app.add_typer(sign.app, name="sign")
+app.add_typer(pki.app, name="pki")
+app.command("verify")(sign.verify)
 
 
 def _version(value: bool) -> None:

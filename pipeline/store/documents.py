@@ -7,6 +7,8 @@ Keys::
     documents/<id>/searchable.pdf         derived files beside it
     documents/<id>/text.txt
     documents/<id>/words.json
+    documents/<id>/signed/<nn>-<field>.pdf  each signature's version, write-once
+    audit/signatures/<yyyy-mm-dd>/<time>-<id>-<field>.json   one entry per signature, write-once
 
 The bucket alone is enough to rebuild any index: records name their artefacts by key.
 """
@@ -98,6 +100,29 @@ class DocumentStore:
             sha = sha256_file(data)[0]
             return _artifact(self.objects.put_file(key, data, media_type=media_type, sha256=sha))
         return _artifact(self.objects.put_bytes(key, data, media_type=media_type))
+
+    def signed_key(self, doc_id: str, index: int, field_name: str) -> str:
+        return f"documents/{self._checked(doc_id)}/signed/{index:02d}-{field_name}.pdf"
+
+    def put_signed(self, key: str, data: bytes) -> Artifact:
+        """A signed version: write-once, like the original it grew from."""
+        return _artifact(self.objects.put_bytes(key, data, media_type="application/pdf",
+                                                immutable=True))
+
+    def stored(self, key: str) -> Artifact | None:
+        info = self.objects.stat(key)
+        return None if info is None else _artifact(info)
+
+    def put_audit(self, key: str, entry: dict[str, object]) -> None:
+        body = json.dumps(entry, ensure_ascii=False, indent=2).encode("utf-8")
+        self.objects.put_bytes(f"audit/{key}", body, media_type="application/json",
+                               immutable=True)
+
+    def audit_entries(self, prefix: str = "") -> Iterator[dict[str, object]]:
+        for key in sorted(self.objects.list(f"audit/{prefix}")):
+            info = self.objects.stat(key)
+            if info is not None:
+                yield dict(json.loads(self._read_verified(info)))
 
     def artifact(self, record: DocumentRecord, variant: Variant) -> Artifact:
         found = record.artifacts.get(variant.value)

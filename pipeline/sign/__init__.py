@@ -1,0 +1,1 @@
+"""Digital signing of issued documents: PAdES signatures, keys, profiles and verification."""

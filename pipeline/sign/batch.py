@@ -1,0 +1,203 @@
+"""Batch signing: the key unlocked once, revocation data fetched once, timestamps overlapped.
+
+Exactly once, even when killed: the version a signature produces has a fixed key
+(``documents/<id>/signed/<nn>-<field>.pdf``, write-once) and the record points to it only
+once it is stored. A rerun finds either the record already listing the signature (skip) or
+the stored version without the record update (adopt it after checking it grew from the
+current version by an incremental update), so no document is signed twice and none is left
+half-signed. Every signature gets an audit entry (who, when, certificate, hash, level).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+
+from pipeline.config import Settings
+from pipeline.errors import NotFound, SigningError, SohoaError
+from pipeline.models import Artifact, DocumentRecord, SignatureInfo, TextSource, Variant
+from pipeline.sign.context import batch_context
+from pipeline.sign.keys import UnlockedKey, unlock
+from pipeline.sign.look import visible_for
+from pipeline.sign.pdfsign import PdfSignatureMaker, signing_time
+from pipeline.sign.policy import check_digest
+from pipeline.sign.profiles import Profile, Role
+from pipeline.sign.secrets import Prompt
+from pipeline.store.documents import DocumentStore
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    SIGNED = "signed"
+    ADOPTED = "adopted"  # signed by an interrupted run, finished now
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    doc_id: str
+    outcome: Outcome
+    message: str = ""
+    signature: SignatureInfo | None = None
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    profile: str
+    signer: str
+    key: str
+    items: tuple[BatchItem, ...]
+    warnings: tuple[str, ...] = ()
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for i in self.items if i.outcome is outcome)
+
+    @property
+    def ok(self) -> bool:
+        return not self.count(Outcome.FAILED)
+
+
+def not_eligible(record: DocumentRecord, profile: Profile) -> str | None:
+    """Why this profile may not sign this document now, or None if it may."""
+    mine = [s for s in record.signatures if s.field_name == profile.field_name]
+    if mine:
+        return "đã ký trước đó"
+    roles = {s.role for s in record.signatures}
+    if profile.role is Role.SEAL and Role.OFFICIAL.value not in roles:
+        return "chưa có chữ ký của người có thẩm quyền (ký số cơ quan sau chữ ký cá nhân)"
+    if profile.role is Role.OFFICIAL and roles:
+        return "tài liệu đã có chữ ký số khác; chữ ký cá nhân phải là chữ ký đầu tiên"
+    if profile.role is Role.COPY and roles:
+        return "bản sao điện tử đã được ký"
+    if Variant.SEARCHABLE.value not in record.artifacts:
+        return "chưa có bản PDF để ký"
+    return None
+
+
+def is_scan(record: DocumentRecord) -> bool:
+    return any(p.text_source is TextSource.OCR for p in record.pages)
+
+
+def pending(store: DocumentStore, profile: Profile) -> list[str]:
+    """Documents waiting for this profile: results (born digital) for the official, results
+    the official signed for the seal, digitised scans for a copy signature."""
+    out = []
+    for record in store.records():
+        if not_eligible(record, profile) is not None:
+            continue
+        if profile.role is Role.COPY and not is_scan(record):
+            continue
+        if profile.role is Role.OFFICIAL and is_scan(record):
+            continue
+        out.append(record.id)
+    return sorted(out)
+
+
+Progress = Callable[[BatchItem], None]
+
+
+def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
+               doc_ids: Sequence[str], *, prompt: Prompt | None = None,
+               progress: Progress | None = None) -> BatchReport:
+    """Sign ``doc_ids`` with ``profile``; the key is unlocked (PIN asked) once."""
+    with unlock(profile, settings.sign, prompt) as key:
+        return asyncio.run(_run(settings, store, profile, key, doc_ids, progress))
+
+
+async def _run(settings: Settings, store: DocumentStore, profile: Profile, key: UnlockedKey,
+               doc_ids: Sequence[str], progress: Progress | None) -> BatchReport:
+    async with batch_context(settings, profile, key) as context:
+        await context.check_signer(key, profile)
+        maker = PdfSignatureMaker(profile, key, context, check_digest(settings.sign))
+        font_cache = settings.home / "cache" / "fonts"
+        limit = asyncio.Semaphore(max(1, settings.sign.concurrency))
+
+        async def one(doc_id: str) -> BatchItem:
+            async with limit:
+                item = await _sign_one(store, profile, key, maker, font_cache, doc_id)
+            if progress is not None:
+                progress(item)
+            return item
+
+        items = await asyncio.gather(*(one(d) for d in _unique(doc_ids)))
+    signer = key.cert.subject.human_friendly
+    return BatchReport(profile.name, signer, key.verdict.describe(), tuple(items),
+                       key.verdict.warnings)
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+async def _sign_one(store: DocumentStore, profile: Profile, key: UnlockedKey,
+                    maker: PdfSignatureMaker, font_cache: Path, doc_id: str) -> BatchItem:
+    try:
+        record = store.get_record(doc_id)
+        reason = not_eligible(record, profile)
+        if reason is not None:
+            return BatchItem(doc_id, Outcome.SKIPPED, reason)
+        base = record.artifacts.get(Variant.SIGNED.value) or record.artifacts[
+            Variant.SEARCHABLE.value]
+        data = store.read(base)
+        target = store.signed_key(doc_id, len(record.signatures) + 1, profile.field_name)
+        left_over = store.stored(target)
+        if left_over is not None:
+            signed_data = _adoptable(store, left_over, data, maker)
+            outcome = Outcome.ADOPTED
+            artifact = left_over
+        else:
+            visible = visible_for(profile, data, key, font_cache)
+            signed = await maker.sign(data, visible)
+            signed_data, outcome = signed.data, Outcome.SIGNED
+            artifact = store.put_signed(target, signed_data)
+        info = _signature_info(profile, key, maker, artifact, signed_data)
+        _record(store, record, info, artifact)
+        return BatchItem(doc_id, outcome, "", info)
+    except NotFound as exc:
+        return BatchItem(doc_id, Outcome.FAILED, exc.message)
+    except SohoaError as exc:
+        log.warning("signing %s failed: %s (%s)", doc_id, exc.message, exc.detail)
+        return BatchItem(doc_id, Outcome.FAILED, exc.message)
+
+
+def _adoptable(store: DocumentStore, stored: Artifact, base: bytes,
+               maker: PdfSignatureMaker) -> bytes:
+    """The version an interrupted run stored: it must be the current version plus one
+    incremental update carrying this profile's signature."""
+    data = store.read(stored)
+    if not data.startswith(base) or maker.profile.field_name not in maker.existing_fields(data):
+        raise SigningError(f"Bản đã ký còn lại từ lần chạy trước ({stored.key}) không khớp "
+                           "với phiên bản hiện tại; cần kiểm tra thủ công.")
+    return data
+
+
+def _signature_info(profile: Profile, key: UnlockedKey, maker: PdfSignatureMaker,
+                    artifact: Artifact, data: bytes) -> SignatureInfo:
+    cert: asn1_x509.Certificate = key.cert
+    return SignatureInfo(
+        field_name=profile.field_name, profile=profile.name, role=profile.role.value,
+        level=profile.level.value, signer=cert.subject.human_friendly,
+        certificate_sha256=hashlib.sha256(cert.dump()).hexdigest(),
+        algorithm=f"{key.verdict.describe()}, {maker.digest.upper()}",
+        signed_at=signing_time(data, profile.field_name).isoformat(),
+        key=artifact.key, sha256=artifact.sha256, size=artifact.size)
+
+
+def _record(store: DocumentStore, record: DocumentRecord, info: SignatureInfo,
+            artifact: Artifact) -> None:
+    """Audit entry, then the record: the record is the commit point."""
+    audit_key = f"signatures/{record.id}/{info.key.rsplit('/', 1)[-1]}.json"
+    store.put_audit(audit_key, {"document": record.id, **dataclasses.asdict(info)})
+    artifacts = {**record.artifacts, Variant.SIGNED.value: artifact}
+    store.put_record(dataclasses.replace(record, signatures=(*record.signatures, info),
+                                         artifacts=artifacts))

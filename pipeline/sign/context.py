@@ -1,0 +1,112 @@
+"""What a batch shares across its documents: one HTTP session, one timestamper, one
+validation context (so certificate chains, OCSP responses and CRLs are fetched once per
+batch, not once per document), the trust roots, and the signer's checked status."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import tzlocal
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathValidationError, RevokedError
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
+from pipeline.config import Settings
+from pipeline.errors import SigningError
+from pipeline.sign.keys import UnlockedKey
+from pipeline.sign.profiles import Profile
+
+log = logging.getLogger(__name__)
+
+
+def use_timezone(name: str) -> None:
+    """pyHanko takes the signing time (``/M``, the stamp's text) from the local zone: make it
+    the configured one (Vietnam: +07:00, no DST) whatever the machine says."""
+    if os.environ.get("TZ") != name:
+        os.environ["TZ"] = name
+        time.tzset()
+        tzlocal.reload_localzone()
+
+
+def load_certs(paths: Iterable[Path]) -> list[asn1_x509.Certificate]:
+    """Certificates from PEM or DER files (several per PEM file allowed)."""
+    out: list[asn1_x509.Certificate] = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SigningError(f"Không đọc được chứng thư {path}: {exc.strerror}.") from None
+        if pem.detect(data):
+            out += [asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(data, True)]
+        else:
+            out.append(asn1_x509.Certificate.load(data))
+    return out
+
+
+def trust_roots(settings: Settings) -> list[asn1_x509.Certificate]:
+    """The configured roots; without any, the development PKI's root if one was created."""
+    paths = settings.sign.trust_paths
+    if not paths:
+        dev_root = settings.sign.pki_path(settings.home) / "certs" / "root.pem"
+        paths = [dev_root] if dev_root.is_file() else []
+    return load_certs(paths)
+
+
+@dataclass
+class BatchContext:
+    """Network-facing state of one batch."""
+
+    validation: ValidationContext
+    timestamper: HTTPTimeStamper | None
+    session: aiohttp.ClientSession
+
+    async def check_signer(self, key: UnlockedKey, profile: Profile) -> None:
+        """Refuse a revoked or untrusted signer before any document is touched (pyHanko
+        would sign with a revoked key at B-B/B-T without complaint)."""
+        validator = CertificateValidator(key.cert, intermediate_certs=key.chain,
+                                         validation_context=self.validation)
+        who = key.cert.subject.human_friendly
+        try:
+            await validator.async_validate_usage({"non_repudiation"})
+        except RevokedError:
+            raise SigningError(f"Chứng thư số của '{who}' đã bị thu hồi: không ký.") from None
+        except PathValidationError as exc:
+            raise SigningError(f"Chứng thư số của '{who}' không hợp lệ hoặc không được tin "
+                               f"cậy: {exc}.") from None
+        log.info("signer %s checked for profile %s", who, profile.name)
+
+
+@contextlib.asynccontextmanager
+async def batch_context(settings: Settings, profile: Profile,
+                        key: UnlockedKey) -> AsyncIterator[BatchContext]:
+    use_timezone(settings.timezone)
+    timeout = aiohttp.ClientTimeout(total=settings.sign.network_timeout)
+    connector = aiohttp.TCPConnector(limit=max(4, settings.sign.concurrency * 2))
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        roots = trust_roots(settings)
+        roots += [c for c in key.chain if c.self_signed == "maybe" or c.self_signed == "yes"]
+        fetchers = AIOHttpFetcherBackend(session, per_request_timeout=int(
+            settings.sign.network_timeout))
+        validation = ValidationContext(
+            trust_roots=roots, other_certs=key.chain, allow_fetching=True,
+            revocation_mode="hard-fail" if profile.level.long_term else "soft-fail",
+            fetcher_backend=fetchers)
+        stamper = None
+        if profile.level.timestamped:
+            spec = profile.timestamp
+            auth = None
+            if spec.username:
+                auth = aiohttp.BasicAuth(spec.username, os.environ.get(spec.password_env, ""))
+            stamper = HTTPTimeStamper(spec.url, session=session, auth=auth,
+                                      timeout=int(settings.sign.network_timeout))
+        yield BatchContext(validation, stamper, session)

@@ -1,0 +1,130 @@
+"""Sign one PDF for one profile: an incremental update at the profile's PAdES level.
+
+The official's signature is an approval signature (never a certification one, which would
+forbid the seal after it); a profile with ``lock`` locks the document (DocMDP "no changes")
+with its signature, after which only long-term-validation updates may follow.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.stamp import BaseStampStyle
+
+from pipeline.errors import SigningError
+from pipeline.sign.context import BatchContext
+from pipeline.sign.keys import UnlockedKey
+from pipeline.sign.profiles import Level, Profile
+
+log = logging.getLogger(__name__)
+
+_CONTENTS = re.compile(rb"/Contents\s*<([0-9A-Fa-f]+)>")
+_TOO_SMALL = re.compile(r"larger than expected|reserved|allocated", re.I)
+
+
+@dataclass(frozen=True)
+class Visible:
+    """Where and how a signature shows: the widget box and its stamp style."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    style: BaseStampStyle
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    data: bytes
+    field_name: str
+    level: Level
+    signed_at: datetime
+
+
+class PdfSignatureMaker:
+    """Signs documents for one profile within one batch (key, context and the signature
+    size are shared by every document)."""
+
+    def __init__(self, profile: Profile, key: UnlockedKey, context: BatchContext,
+                 digest: str = "sha256") -> None:
+        self.profile, self.key, self.context, self.digest = profile, key, context, digest
+        #: Bytes to reserve for the signature container: learnt from the first document so
+        #: pyHanko need not make a dry-run signature to size every later one.
+        self.reserved: int | None = None
+
+    def existing_fields(self, data: bytes) -> list[str]:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        return [name for name, _, _ in fields.enumerate_sig_fields(reader, filled_status=True)]
+
+    async def sign(self, data: bytes, visible: Visible | None = None) -> SignedPdf:
+        profile = self.profile
+        level = profile.level
+        meta = signers.PdfSignatureMetadata(
+            field_name=profile.field_name,
+            md_algorithm=self.digest,
+            subfilter=fields.SigSeedSubFilter.PADES,
+            certify=False,
+            embed_validation_info=level.long_term,
+            use_pades_lta=level is Level.B_LTA,
+            validation_context=self.context.validation if level.long_term else None,
+        )
+        spec = fields.SigFieldSpec(
+            sig_field_name=profile.field_name,
+            on_page=visible.page if visible else 0,
+            box=_int_box(visible.box) if visible else None,
+            doc_mdp_update_value=fields.MDPPerm.NO_CHANGES if profile.lock else None,
+            field_mdp_spec=(fields.FieldMDPSpec(fields.FieldMDPAction.ALL)
+                            if profile.lock else None),
+        )
+        pdf_signer = signers.PdfSigner(
+            meta, signer=self.key.signer,
+            timestamper=self.context.timestamper if level.timestamped else None,
+            stamp_style=visible.style if visible else None, new_field_spec=spec)
+        try:
+            writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        except Exception as exc:  # pyHanko raises several kinds on a broken PDF
+            raise SigningError("Tệp PDF hỏng, không ký được.", detail=repr(exc)) from None
+        out = io.BytesIO()
+        try:
+            await pdf_signer.async_sign_pdf(
+                writer, output=out, bytes_reserved=self.reserved,
+                appearance_text_params=visible.text if visible else None)
+        except PyHankoSigningError as exc:
+            if self.reserved is not None and _TOO_SMALL.search(str(exc)):
+                self.reserved = None  # grew beyond the learnt size: size it again
+                return await self.sign(data, visible)
+            raise SigningError(f"Không ký được: {exc}", detail=repr(exc)) from None
+        signed = out.getvalue()
+        if self.reserved is None:
+            self.reserved = _reserved_size(signed[len(data):])
+        signed_at = signing_time(signed, profile.field_name)
+        return SignedPdf(signed, profile.field_name, level, signed_at)
+
+
+def _int_box(box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    x0, y0, x1, y1 = box
+    return round(x0), round(y0), round(x1), round(y1)
+
+
+def _reserved_size(update: bytes) -> int | None:
+    """Size of the signature placeholder pyHanko chose (first /Contents of the update),
+    plus room for a longer timestamp token or OCSP-stapled variations."""
+    found = _CONTENTS.search(update)
+    return len(found.group(1)) // 2 + 4096 if found else None
+
+
+def signing_time(data: bytes, field_name: str) -> datetime:
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    for sig in reader.embedded_regular_signatures:
+        if sig.field_name == field_name:
+            when = sig.self_reported_timestamp
+            if isinstance(when, datetime):
+                return when
+    raise SigningError("Không đọc lại được thời điểm ký trong tệp vừa ký.")

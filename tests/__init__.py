@@ -1,0 +1,1 @@
+"""sohoa test suite."""

@@ -1,0 +1,227 @@
+"""Signing for real: dev PKI with TSA and OCSP on 127.0.0.1, pyHanko, pdfsig, SoftHSM2."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from pipeline.errors import SigningError
+from pipeline.models import Variant
+from pipeline.sign import pdfsig
+from pipeline.sign.batch import Outcome, pending, sign_batch
+from pipeline.sign.context import trust_roots
+from pipeline.sign.policy import check_key
+from pipeline.sign.profiles import Level, load_profile, parse_profile
+from pipeline.sign.verify import verify_pdf
+from tests.sign_env import SignEnv, sign_env
+from tests.softhsm import make_token, module_path
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignEnv]:
+    with sign_env(tmp_path_factory.mktemp("sign")) as made:
+        yield made
+
+
+def _signed(env: SignEnv, doc_id: str) -> bytes:
+    store = env.store
+    return store.read(store.artifact(store.get_record(doc_id), Variant.SIGNED))
+
+
+def _sign(env: SignEnv, profile: str, ids: list[str], level: Level | None = None) -> None:
+    chosen = load_profile(env.settings, profile)
+    if level is not None:
+        chosen = dataclasses.replace(chosen, level=level)
+    report = sign_batch(env.settings, env.store, chosen, ids)
+    assert report.ok, [(i.doc_id, i.message) for i in report.items]
+
+
+def test_official_then_seal_valid_and_trusted_in_both_validators(env: SignEnv,
+                                                                  tmp_path: Path) -> None:
+    ids = env.ingest_results(tmp_path / "in", 3, seed=1)
+    official = load_profile(env.settings, "official")
+    assert sorted(ids) == [i for i in pending(env.store, official) if i in ids]
+    env.server.reset_counts()
+    _sign(env, "official", ids)
+    counts = dict(env.server.counts)
+    # Revocation data fetched once per batch, one timestamp per document.
+    assert counts.get("ocsp", 0) <= 2 and counts.get("crl", 0) <= 2, counts
+    assert counts.get("tsa", 0) >= 3, counts
+    _sign(env, "seal", ids)
+    roots = trust_roots(env.settings)
+    for doc_id in ids:
+        data = _signed(env, doc_id)
+        report = verify_pdf(data, roots)
+        assert report.ok, report.to_dict()
+        kinds = [(s.kind, s.level) for s in report.signatures]
+        assert kinds[0] == ("signature", "B-LTA") and kinds[1] == ("signature", "B-LTA")
+        assert kinds[-1][0] == "timestamp"
+        assert report.signatures[0].signer == env.pki.official_name
+        assert report.signatures[1].signer == env.pki.agency_name
+        record = env.store.get_record(doc_id)
+        assert [s.role for s in record.signatures] == ["official", "seal"]
+        # The unsigned version is untouched and every version grows from the one before.
+        searchable = env.store.read(env.store.artifact(record, Variant.SEARCHABLE))
+        first = env.store.read(env.store.stored(record.signatures[0].key))  # type: ignore[arg-type]
+        assert first.startswith(searchable) and data.startswith(first)
+    if pdfsig.available():
+        out = tmp_path / "signed.pdf"
+        out.write_bytes(_signed(env, ids[0]))
+        verdicts = pdfsig.pdfsig(out, [env.pki.root_cert])
+        cades = [v for v in verdicts if not v.document_timestamp]
+        assert len(cades) == 2 and all(v.valid_and_trusted for v in cades), verdicts
+
+
+@pytest.mark.parametrize("level", list(Level))
+def test_each_level_is_what_verify_reports(env: SignEnv, tmp_path: Path, level: Level) -> None:
+    (doc_id,) = env.ingest_results(tmp_path / "in", 1, seed=10 + level.rank)
+    _sign(env, "official", [doc_id], level)
+    report = verify_pdf(_signed(env, doc_id), trust_roots(env.settings))
+    assert report.ok, report.to_dict()
+    assert report.lowest_level == level.value
+
+
+def test_tampering_is_reported(env: SignEnv, tmp_path: Path) -> None:
+    (doc_id,) = env.ingest_results(tmp_path / "in", 1, seed=30)
+    _sign(env, "official", [doc_id], Level.B_T)
+    data = _signed(env, doc_id)
+    roots = trust_roots(env.settings)
+    # A byte flipped inside the signed range.
+    flipped = bytearray(data)
+    spot = data.index(b"/Type /Page") + 2
+    flipped[spot] ^= 0x01
+    assert not verify_pdf(bytes(flipped), roots).ok
+    # A page edit appended as an incremental update after signing.
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 700 Td (SUA DOI) Tj ET")
+    contents = page["/Contents"]
+    kids = list(contents) if isinstance(contents, generic.ArrayObject) else [contents]
+    page["/Contents"] = generic.ArrayObject([*kids, writer.add_object(stream)])
+    writer.update_container(page)
+    edited = io.BytesIO()
+    writer.write(edited)
+    report = verify_pdf(edited.getvalue(), roots)
+    assert not report.ok
+    assert "sửa đổi" in " ".join(report.signatures[0].problems)
+    # The command line says so with a non-zero exit.
+    path = tmp_path / "edited.pdf"
+    path.write_bytes(edited.getvalue())
+    done = _cli(env, "verify", str(path), "--trust", str(env.pki.root_cert))
+    assert done.returncode != 0 and "KHÔNG HỢP LỆ" in done.stdout
+
+
+def _cli(env: SignEnv, *args: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "SOHOA_HOME": str(env.settings.home),
+               "SOHOA_SIGN_DEV_PKI_PORT": str(env.pki.port), "SOHOA_JOBS": "1"}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True,
+                          text=True, env=environ, timeout=600)
+
+
+def test_killed_batch_resumes_and_signs_each_document_exactly_once(env: SignEnv,
+                                                                    tmp_path: Path) -> None:
+    ids = env.ingest_results(tmp_path / "in", 12, seed=40)
+    environ = {**os.environ, "SOHOA_HOME": str(env.settings.home), "SOHOA_SIGN_CONCURRENCY": "1"}
+    audit = env.settings.store_path / "objects" / "audit" / "signatures"
+    command = [sys.executable, "-m", "pipeline", "sign", "batch", "--profile", "official", *ids]
+    first = subprocess.Popen(command, env=environ, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and first.poll() is None:
+        done = [d for d in ids if (audit / d).is_dir()]
+        if len(done) >= 3:
+            break
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    signed_before = [d for d in ids if env.store.get_record(d).signatures]
+    assert 0 < len(signed_before) < len(ids), "the batch was not killed halfway"
+    again = subprocess.run([*command, "--json"], env=environ, capture_output=True, text=True,
+                           timeout=600)
+    assert again.returncode == 0, again.stderr
+    outcomes = {d["id"]: d["outcome"] for d in json.loads(again.stdout)["documents"]}
+    assert all(outcomes[d] == "skipped" for d in signed_before)
+    for doc_id in ids:
+        record = env.store.get_record(doc_id)
+        assert [s.role for s in record.signatures] == ["official"], doc_id
+        data = _signed(env, doc_id)
+        report = verify_pdf(data, trust_roots(env.settings))
+        assert report.ok, report.to_dict()
+        assert [s.field_name for s in report.signatures] == ["sohoa-official-official"]
+
+
+def test_revoked_signer_is_refused_before_any_document(env: SignEnv, tmp_path: Path) -> None:
+    (doc_id,) = env.ingest_results(tmp_path / "in", 1, seed=50)
+    profile = dataclasses.replace(
+        load_profile(env.settings, "official"), level=Level.B_B,
+        key=dataclasses.replace(load_profile(env.settings, "official").key,
+                                path=env.pki.official_revoked.p12))
+    with pytest.raises(SigningError, match="thu hồi"):
+        sign_batch(env.settings, env.store, profile, [doc_id])
+    assert not env.store.get_record(doc_id).signatures
+
+
+def test_pkcs11_token_signs_for_real(env: SignEnv, tmp_path: Path) -> None:
+    if module_path() is None:
+        pytest.fail("softhsm2 missing: `make test` installs it")
+    token = make_token(tmp_path / "hsm", "sohoa-official", env.pki.official.key,
+                       [env.pki.official.cert, env.pki.issuing_cert, env.pki.root_cert],
+                       "official")
+    base = load_profile(env.settings, "official")
+    profile = parse_profile("hsm", {
+        "role": "official", "level": "B-LT",
+        "key": {"source": "pkcs11", "path": str(token.module), "token": token.label,
+                "key_label": "official", "secret_env": "SOHOA_TEST_PIN"},
+        "timestamp": {"url": env.pki.tsa_url},
+        "appearance": {"image": str(base.appearance.image)},
+    }, tmp_path)
+    os.environ["SOHOA_TEST_PIN"] = token.pin
+    ids = env.ingest_results(tmp_path / "in", 2, seed=60)
+    report = sign_batch(env.settings, env.store, profile, ids)
+    assert report.ok, [(i.doc_id, i.message) for i in report.items]
+    assert "PSS" in report.key
+    for doc_id in ids:
+        result = verify_pdf(_signed(env, doc_id), trust_roots(env.settings))
+        assert result.ok and result.signatures[0].level == "B-LT", result.to_dict()
+        assert "pss" in result.signatures[0].algorithm.lower()
+
+
+def test_policy_refuses_weak_and_warns_on_legacy_padding(env: SignEnv) -> None:
+    from asn1crypto import pem, x509
+
+    from pipeline.config import SignSettings
+
+    def cert(path: Path) -> x509.Certificate:
+        return x509.Certificate.load(pem.unarmor(path.read_bytes())[2])
+
+    rsa = cert(env.pki.official.cert)
+    assert check_key(rsa, SignSettings()).prefer_pss
+    legacy = check_key(rsa, SignSettings(), can_pss=False)
+    assert not legacy.prefer_pss and legacy.warnings
+    with pytest.raises(SigningError, match="PSS"):
+        check_key(rsa, SignSettings(legacy_padding="refuse"), can_pss=False)
+    with pytest.raises(SigningError, match="quá yếu"):
+        check_key(rsa, SignSettings(min_rsa_bits=3072))
+    assert check_key(cert(env.pki.official_ec.cert), SignSettings()).algorithm == "ec"
+
+
+def test_copy_profile_signs_a_digitised_scan_alone(env: SignEnv, tmp_path: Path) -> None:
+    (doc_id,) = env.ingest_results(tmp_path / "in", 1, seed=70)
+    _sign(env, "copy", [doc_id])
+    report = verify_pdf(_signed(env, doc_id), trust_roots(env.settings))
+    assert report.ok and report.signatures[0].signer == env.pki.agency_name
+    assert report.lowest_level == "B-LTA"
+    outcome = sign_batch(env.settings, env.store, load_profile(env.settings, "copy"), [doc_id])
+    assert outcome.items[0].outcome is Outcome.SKIPPED
