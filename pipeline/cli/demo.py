@@ -11,6 +11,7 @@ import typer
 from pipeline.batch import expand
 from pipeline.cli.console import err
 from pipeline.cli.context import settings_from
+from pipeline.cli.demo_sign import sign_demo
 from pipeline.cli.ingest import report, run_files
 from pipeline.errors import ExitCode
 
@@ -21,6 +22,8 @@ def demo(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(
         help="Thư mục tài liệu mẫu.")] = Path("samples/examples"),
+    sign: Annotated[bool, typer.Option(
+        "--sign/--no-sign", help="Ký số kết quả bằng PKI thử nghiệm.")] = True,
 ) -> None:
     """Chạy thử toàn bộ quy trình trên các tài liệu mẫu và in bảng tổng hợp."""
     settings = settings_from(ctx)
@@ -34,12 +37,18 @@ def demo(
     report(items)
     err.print(f"Tổng thời gian: {time.perf_counter() - started:.1f} giây.")
     ids = [i.record.id for i in items if i.record is not None]
+    signed_ok = sign_demo(settings, ids) if ids and sign else True
     if ids:
         err.print("\nLấy lại tài liệu theo mã, ví dụ:")
         err.print(f"  .venv/bin/sohoa get {ids[0]} --json")
         err.print(f"  .venv/bin/sohoa get {ids[0]} --variant searchable -o tai-lieu.pdf")
+        if sign:
+            err.print(f"  .venv/bin/sohoa get {ids[0]} --variant signed -o da-ky.pdf")
+            err.print(f"  .venv/bin/sohoa verify {ids[0]}")
         err.print("Các mã tài liệu:")
         for doc_id in ids:
             typer.echo(doc_id)
     if any(not i.ok for i in items):
         raise typer.Exit(ExitCode.BAD_INPUT)
+    if not signed_ok:
+        raise typer.Exit(ExitCode.SIGNING)

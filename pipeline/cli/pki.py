@@ -9,6 +9,7 @@ import typer
 from pipeline.cli.console import err
 from pipeline.cli.context import settings_from
 from pipeline.sign.devpki import DevPki, DevPkiServer, init_dev_pki, load_dev_pki
+from pipeline.sign.devsetup import write_dev_profiles
 
 app = typer.Typer(help="PKI thử nghiệm (CA, máy chủ dấu thời gian, OCSP) chỉ dùng để phát "
                        "triển và kiểm thử, không dùng cho văn bản thật.",
@@ -42,6 +43,8 @@ def init_dev(
         err.print(f"  {role + ':':<20} {identity.p12} ({identity.display_name})")
     err.print(f"  Mật khẩu PKCS#12:    {pki.password_file}")
     _print_urls(pki)
+    for path in write_dev_profiles(settings, pki, force=force):
+        err.print(f"  Hồ sơ ký:            {path}")
     err.print("Chạy `sohoa pki serve-dev` để bật máy chủ dấu thời gian, OCSP và CRL.")
 
 

@@ -74,6 +74,8 @@ class PdfSignatureMaker:
             embed_validation_info=level.long_term,
             use_pades_lta=level is Level.B_LTA,
             validation_context=self.context.validation if level.long_term else None,
+            docmdp_permissions=(fields.MDPPerm.NO_CHANGES if profile.lock
+                                else fields.MDPPerm.FILL_FORMS),
         )
         spec = fields.SigFieldSpec(
             sig_field_name=profile.field_name,

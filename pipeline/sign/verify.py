@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import UnacceptableSignerError
@@ -27,6 +28,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from pipeline.errors import InputError
 
@@ -100,8 +102,16 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate], *,
 
 async def _verify(reader: PdfFileReader, embedded: list[EmbeddedPdfSignature],
                   roots: list[asn1_x509.Certificate], online: bool) -> VerifyReport:
-    context = ValidationContext(trust_roots=roots, allow_fetching=online,
-                                revocation_mode="soft-fail")
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as session:
+        context = ValidationContext(trust_roots=roots, allow_fetching=online,
+                                    revocation_mode="soft-fail",
+                                    fetcher_backend=AIOHttpFetcherBackend(session))
+        return await _verify_all(reader, embedded, roots, context)
+
+
+async def _verify_all(reader: PdfFileReader, embedded: list[EmbeddedPdfSignature],
+                      roots: list[asn1_x509.Certificate],
+                      context: ValidationContext) -> VerifyReport:
     dss = _dss(reader)
     timestamps: list[tuple[int, bool]] = []  # (revision, valid) of document timestamps
     reports: list[SignatureReport] = []
