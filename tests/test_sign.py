@@ -225,3 +225,97 @@ def test_copy_profile_signs_a_digitised_scan_alone(env: SignEnv, tmp_path: Path)
     assert report.lowest_level == "B-LTA"
     outcome = sign_batch(env.settings, env.store, load_profile(env.settings, "copy"), [doc_id])
     assert outcome.items[0].outcome is Outcome.SKIPPED
+
+
+def test_pin_is_asked_once_per_batch_and_dead_tsa_loses_nothing(env: SignEnv,
+                                                                 tmp_path: Path) -> None:
+    ids = env.ingest_results(tmp_path / "in", 3, seed=80)
+    base = load_profile(env.settings, "official")
+    asked: list[str] = []
+
+    def prompt(question: str) -> str:
+        asked.append(question)
+        return env.pki.password().decode()
+
+    no_secret = dataclasses.replace(base.key, secret_file=None, secret_env="")
+    dead = dataclasses.replace(base, key=no_secret, level=Level.B_T,
+                               timestamp=dataclasses.replace(base.timestamp,
+                                                             url="http://127.0.0.1:9/tsa"))
+    report = sign_batch(env.settings, env.store, dead, ids, prompt=prompt)
+    assert len(asked) == 1 and "official" in asked[0]
+    assert report.count(Outcome.FAILED) == len(ids)
+    for doc_id in ids:  # nothing half-signed, nothing stored
+        record = env.store.get_record(doc_id)
+        assert not record.signatures and Variant.SIGNED.value not in record.artifacts
+    alive = dataclasses.replace(dead, timestamp=base.timestamp)
+    report = sign_batch(env.settings, env.store, alive, ids, prompt=prompt)
+    assert report.ok and report.count(Outcome.SIGNED) == len(ids) and len(asked) == 2
+
+
+def test_remote_signer_returns_the_signature_later(env: SignEnv, tmp_path: Path) -> None:
+    import asyncio
+
+    from asn1crypto import pem, x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from pyhanko.sign import fields, signers
+
+    from pipeline.sign.keys import RemoteSigner
+
+    key = serialization.load_pem_private_key(env.pki.official.key.read_bytes(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+
+    class PhoneConfirmation:
+        """Signs a submitted digest only on the second poll, as after a confirmation."""
+
+        def __init__(self) -> None:
+            self.pending: dict[str, bytes] = {}
+            self.polls = 0
+
+        def submit(self, digest: bytes, digest_algorithm: str, mechanism: str) -> str:
+            assert digest_algorithm == "sha256" and mechanism == "rsassa_pss"
+            self.pending["r1"] = digest
+            return "r1"
+
+        def collect(self, handle: str) -> bytes | None:
+            self.polls += 1
+            if self.polls < 2:
+                return None
+            from cryptography.hazmat.primitives.asymmetric import utils
+
+            return key.sign(self.pending[handle],
+                            padding.PSS(mgf=padding.MGF1(hashes.SHA256()),
+                                        salt_length=padding.PSS.MAX_LENGTH),
+                            utils.Prehashed(hashes.SHA256()))
+
+    def cert(path: Path) -> x509.Certificate:
+        return x509.Certificate.load(pem.unarmor(path.read_bytes())[2])
+
+    service = PhoneConfirmation()
+    signer = RemoteSigner(service, cert(env.pki.official.cert),
+                          [cert(env.pki.issuing_cert)], prefer_pss=True, poll_seconds=0.01)
+    (doc_id,) = env.ingest_results(tmp_path / "in", 1, seed=90)
+    record = env.store.get_record(doc_id)
+    data = env.store.read(env.store.artifact(record, Variant.SEARCHABLE))
+    out = io.BytesIO()
+    meta = signers.PdfSignatureMetadata(field_name="remote", md_algorithm="sha256",
+                                        subfilter=fields.SigSeedSubFilter.PADES)
+    asyncio.run(signers.PdfSigner(meta, signer).async_sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(data)), output=out))
+    assert service.polls >= 2
+    report = verify_pdf(out.getvalue(), trust_roots(env.settings))
+    assert report.ok and report.lowest_level == "B-B", report.to_dict()
+
+
+def test_cli_get_signed_and_verify_json(env: SignEnv, tmp_path: Path) -> None:
+    (doc_id,) = env.ingest_results(tmp_path / "in", 1, seed=95)
+    _sign(env, "official", [doc_id], Level.B_B)
+    target = tmp_path / "signed.pdf"
+    done = _cli(env, "get", doc_id, "--variant", "signed", "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes() == _signed(env, doc_id)
+    done = _cli(env, "verify", doc_id, "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["ok"] and answer["lowest_level"] == "B-B"
+    assert answer["signatures"][0]["signer"] == env.pki.official_name

@@ -70,6 +70,10 @@ class BatchContext:
     timestamper: HTTPTimeStamper | None
     session: aiohttp.ClientSession
 
+    @property
+    def timestamper_url(self) -> str:
+        return str(self.timestamper.url) if self.timestamper is not None else ""
+
     async def check_signer(self, key: UnlockedKey, profile: Profile) -> None:
         """Refuse a revoked or untrusted signer before any document is touched (pyHanko
         would sign with a revoked key at B-B/B-T without complaint)."""

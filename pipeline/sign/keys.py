@@ -72,7 +72,8 @@ class ParsedKeySigner(SimpleSigner):
 class RemoteSigningService(Protocol):
     """A service that signs a digest out of band (e.g. after the official confirms on a
     phone): ``submit`` returns a request handle at once, ``collect`` returns the signature
-    once it exists, else None."""
+    once it exists, else None. ``mechanism`` is "rsassa_pss" (MGF1 with the same digest,
+    maximum salt length, as pyHanko declares it), "rsassa_pkcs1v15" or "ecdsa"."""
 
     def submit(self, digest: bytes, digest_algorithm: str, mechanism: str) -> str: ...
 

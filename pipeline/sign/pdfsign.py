@@ -17,6 +17,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.stamp import BaseStampStyle
 
 from pipeline.errors import SigningError
@@ -103,6 +104,10 @@ class PdfSignatureMaker:
                 self.reserved = None  # grew beyond the learnt size: size it again
                 return await self.sign(data, visible)
             raise SigningError(f"Không ký được: {exc}", detail=repr(exc)) from None
+        except TimestampRequestError as exc:
+            raise SigningError("Không lấy được dấu thời gian từ máy chủ TSA "
+                               f"({self.context.timestamper_url}); tài liệu chưa được ký, chạy "
+                               "lại lô sau.", detail=repr(exc.__cause__ or exc)) from None
         signed = out.getvalue()
         if self.reserved is None:
             self.reserved = _reserved_size(signed[len(data):])

@@ -84,9 +84,9 @@ class Box:
         """The box rounded to whole points, so the widget pyHanko makes is exactly this box
         (its field spec only takes integers) and tests can compare pixels with it."""
         x0, y0 = math.floor(self.x0 + 0.5), math.floor(self.y0 + 0.5)
-        x1 = max(math.floor(self.x1 + 0.5), x0 + 1)
-        y1 = max(math.floor(self.y1 + 0.5), y0 + 1)
-        return Box(self.page, x0, y0, x1, y1)
+        width = max(math.floor(self.width + 0.5), 1)  # sizes survive a shift unchanged
+        height = max(math.floor(self.height + 0.5), 1)
+        return Box(self.page, x0, y0, x0 + width, y0 + height)
 
     def moved(self, dx: float = 0.0, dy: float = 0.0) -> Box:
         return Box(self.page, self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)

@@ -51,6 +51,9 @@ SEAL_TEXT_LINES = 3
 SEAL_TEXT_WIDTH_MM = 42.0
 #: Space between the seal (or the printed name) and the text strip, points.
 SEAL_TEXT_GAP = 2.0
+#: Room kept under the last baseline of a stamp's text (pyHanko puts the last baseline on
+#: the text box's bottom edge; descenders would be clipped by the widget), whole points.
+TEXT_DESCENT_ROOM = 3
 
 # ---------------------------------------------------------------- copy block
 #: Decree 30: Times New Roman 10 pt, upright, black.
@@ -289,7 +292,7 @@ def official_box(block: SignerBlock, *, width_mm: float = OFFICIAL_WIDTH_MM,
 
 
 def seal_text_height(lines: int = SEAL_TEXT_LINES) -> float:
-    return lines * SEAL_TEXT_LEADING + 2.0
+    return lines * SEAL_TEXT_LEADING + TEXT_DESCENT_ROOM
 
 
 def seal_box(official: Box, diameter_mm: float = 35.0, *, avoid: Box | None = None,
@@ -335,7 +338,7 @@ def copy_box(pdf: Path | bytes, page: int = 0, *, width: float | None = None,
                 "chỉ định vị trí trong cấu hình.")
         page_box = _page_box(p, page)
     w = COPY_WIDTH_MM * MM if width is None else width
-    h = lines * COPY_TEXT_LEADING + 2.0
+    h = lines * COPY_TEXT_LEADING + TEXT_DESCENT_ROOM + 1
     x1 = page_box.x1 - COPY_RIGHT_MM * MM
     y1 = page_box.y1 - COPY_TOP_MM * MM
     box = Box(page, x1 - w, y1 - h, x1, y1)

@@ -51,6 +51,7 @@ from pipeline.sign.appearance.placement import (
     SEAL_TEXT_LEADING,
     SEAL_TEXT_SIZE,
     SEAL_TEXT_WIDTH_MM,
+    TEXT_DESCENT_ROOM,
 )
 
 #: The strftime format pyHanko gets; :class:`IsoTimeStampStyle` adds the colon to the offset,
@@ -203,7 +204,10 @@ def seal_style(image: Path, agency_name: str, *, font: Path,
     lines = seal_lines(agency_name, font=font)
     text = "\n".join([*(_escape(line) for line in lines), "%(ts)s"])
     return IsoTimeStampStyle(
-        background=PdfImage(picture, box=BoxConstraints(width=d, height=d)),
+        # The image's width is the seal's diameter; a slightly non-square crop keeps its
+        # aspect ratio rather than being squashed.
+        background=PdfImage(picture, box=BoxConstraints(
+            width=d, height=d * picture.height / picture.width)),
         background_layout=SimpleBoxLayoutRule(
             x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MAX,
             margins=Margins(), inner_content_scaling=InnerScaling.NO_SCALING),
@@ -213,7 +217,8 @@ def seal_style(image: Path, agency_name: str, *, font: Path,
         text_box_style=_text_box(SEAL_TEXT_SIZE, SEAL_TEXT_LEADING, font),
         inner_content_layout=SimpleBoxLayoutRule(
             x_align=AxisAlignment.ALIGN_MID, y_align=AxisAlignment.ALIGN_MIN,
-            margins=Margins(), inner_content_scaling=InnerScaling.SHRINK_TO_FIT),
+            margins=Margins(bottom=TEXT_DESCENT_ROOM),
+            inner_content_scaling=InnerScaling.SHRINK_TO_FIT),
     )
 
 
@@ -247,7 +252,8 @@ def copy_style(label: str, agency_name: str, *, font: Path) -> IsoTimeStampStyle
         text_box_style=_text_box(COPY_TEXT_SIZE, COPY_TEXT_LEADING, font),
         inner_content_layout=SimpleBoxLayoutRule(
             x_align=AxisAlignment.ALIGN_MAX, y_align=AxisAlignment.ALIGN_MAX,
-            margins=Margins(), inner_content_scaling=InnerScaling.SHRINK_TO_FIT),
+            margins=Margins(right=1, top=1, bottom=TEXT_DESCENT_ROOM),
+            inner_content_scaling=InnerScaling.SHRINK_TO_FIT),
     )
 
 
