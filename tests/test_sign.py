@@ -262,8 +262,9 @@ def test_remote_signer_returns_the_signature_later(env: SignEnv, tmp_path: Path)
 
     from pipeline.sign.keys import RemoteSigner
 
-    key = serialization.load_pem_private_key(env.pki.official.key.read_bytes(), None)
-    assert isinstance(key, rsa.RSAPrivateKey)
+    loaded = serialization.load_pem_private_key(env.pki.official.key.read_bytes(), None)
+    assert isinstance(loaded, rsa.RSAPrivateKey)
+    key: rsa.RSAPrivateKey = loaded
 
     class PhoneConfirmation:
         """Signs a submitted digest only on the second poll, as after a confirmation."""
