@@ -120,7 +120,7 @@ def verify(
     else:
         raise NotFound(f"Không tìm thấy tệp hoặc tài liệu '{target}'.")
     roots = load_certs(trust) if trust else trust_roots(settings)
-    report = verify_pdf(data, roots, online=not offline)
+    report = verify_pdf(data, roots, online=not offline, zone=settings.timezone)
     if as_json:
         print_json(report.to_dict())
     else:

@@ -15,6 +15,7 @@ import io
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from asn1crypto import x509 as asn1_x509
@@ -88,7 +89,7 @@ class VerifyReport:
 
 
 def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate], *,
-               online: bool = True) -> VerifyReport:
+               online: bool = True, zone: str = "Asia/Ho_Chi_Minh") -> VerifyReport:
     if not roots:
         raise InputError("Chưa có chứng thư gốc tin cậy: dùng --trust TỆP.pem hoặc cấu hình "
                          "sign.trust_roots.")
@@ -97,7 +98,14 @@ def verify_pdf(data: bytes, roots: list[asn1_x509.Certificate], *,
         embedded = list(reader.embedded_signatures)
     except Exception as exc:  # pyHanko raises several kinds on a broken PDF
         raise InputError("Tệp không phải PDF đọc được.", detail=repr(exc)) from None
-    return asyncio.run(_verify(reader, embedded, roots, online))
+    report = asyncio.run(_verify(reader, embedded, roots, online))
+    return VerifyReport(tuple(replace(s, signed_at=_local(s.signed_at, zone))
+                              for s in report.signatures))
+
+
+def _local(when: str, zone: str) -> str:
+    """Times as Vietnamese readers expect them (+07:00), whatever zone the file used."""
+    return datetime.fromisoformat(when).astimezone(ZoneInfo(zone)).isoformat() if when else ""
 
 
 async def _verify(reader: PdfFileReader, embedded: list[EmbeddedPdfSignature],
