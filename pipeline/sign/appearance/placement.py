@@ -7,7 +7,7 @@ Decree 30/2020 Appendix I fixes the positions relative to the printed signer blo
 * the agency's seal covers about the left third of that image, at its real size;
 * an electronic copy or an attachment gets a text block at the top right of page 1.
 
-The signer block is read from the born-digital text (or an OCR text layer) with pdfplumber.
+The signer block is read from the born-digital text (or an OCR text layer) with PDFium.
 Nothing here draws anything: the boxes become signature widgets, whose appearance streams
 are the only place anything is shown (the page content is never touched).
 
@@ -29,7 +29,6 @@ Seal geometry (decided here, used by :func:`seal_box` and the seal style):
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -37,9 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
-
 from pipeline.sign.appearance.geometry import MM, AppearanceError, Box
+from pipeline.sign.appearance.pagetext import open_pdf
 
 # ---------------------------------------------------------------- seal text strip
 #: Font size and leading (whole points: pyHanko writes them with ``%d``) of the agency name
@@ -132,8 +130,8 @@ class IssuedBoxes:
 
 def _open(pdf: Path | bytes) -> Any:
     try:
-        return pdfplumber.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
-    except Exception as exc:  # pdfminer raises many kinds on a broken file
+        return open_pdf(pdf)
+    except Exception as exc:  # PDFium raises several kinds on a broken file
         raise AppearanceError("Không đọc được tệp PDF để đặt chữ ký.", detail=repr(exc)) from None
 
 
@@ -149,8 +147,7 @@ def _lines(page: Any, index: int) -> list[TextLine]:
             f"Trang {index + 1} bị xoay {page.rotation}°: không tự đặt được chữ ký, hãy chỉ định "
             "vị trí trong cấu hình.")
     page_box = _page_box(page, index)
-    words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False,
-                               use_text_flow=False)
+    words = page.extract_words()
     words = [w for w in words if w.get("upright", True)]
     words.sort(key=lambda w: (round(float(w["bottom"])), float(w["x0"])))
     rows: list[list[dict[str, Any]]] = []
