@@ -71,6 +71,13 @@ class Agency:
         """The name on one line, as in "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"."""
         return " ".join(self.name_lines)
 
+    @property
+    def issuer(self) -> str:
+        """The ``co_quan_ban_hanh`` value: the full name as far as the header prints it. A
+        district's committee is headed by its own name only (no superior line), so its
+        province, which ``full`` adds for running text, is not on the page."""
+        return self.full if self.superior else self.full.split(", ")[0]
+
 
 def _domain(province: Province) -> str:
     return data.ascii_fold(province.name).lower().replace(" ", "") + ".gov.vn"
@@ -389,7 +396,7 @@ def _common_fields(agency: Agency, number: str, day: dt.date, subject: str, sign
     return {
         "so_ky_hieu": number,
         "ngay_ban_hanh": day.isoformat(),
-        "co_quan_ban_hanh": agency.full,
+        "co_quan_ban_hanh": agency.issuer,
         "trich_yeu": subject,
         "nguoi_ky": signer,
         "chuc_vu": title,
@@ -1250,7 +1257,7 @@ def trich_luc_khai_sinh(rng: random.Random, pages: int | None = None,
         "ho_ten_me": mother,
         "ho_ten_cha": father,
         "ngay_dang_ky": registered.isoformat(),
-        "co_quan_ban_hanh": agency.full,
+        "co_quan_ban_hanh": agency.issuer,
         "nguoi_ky": signer,
         "chuc_vu": title,
         "ngay_ban_hanh": day.isoformat(),

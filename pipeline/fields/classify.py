@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from pipeline.fields.lines import TextLine
 from pipeline.fields.match import contains, fold
@@ -16,6 +17,10 @@ TITLE_WEIGHT = 6.0
 EXCLUDE_WEIGHT = 10.0
 #: Below this score nothing is recognised and the type stays ``unknown``.
 MIN_SCORE = 5.0
+#: Similarity from which a long title line misread by OCR still counts as the title.
+FUZZY_TITLE = 0.9
+#: Specks and punctuation OCR leaves around a title line ('"TRÍCH LỤC', 'NGHIỆP:').
+_NOISE = " \t.,:;'\"“”‘’`*-_~|"
 
 
 @dataclass(frozen=True)
@@ -25,15 +30,37 @@ class Classification:
     title_line: int | None  # index of the line holding the title, for header/body regions
 
 
+def _letters_upper(text: str) -> bool:
+    """Most letters capitals: how Decree 30 prints a document's title ("BÁO CÁO"), unlike a
+    body line that starts with the same words ("Báo cáo gửi về ...")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+
+
+def _close(folded: str, title: str) -> bool:
+    """The line is the title, or starts with it, allowing one or two misread letters in a
+    long title ("TRÍCH LUỤC KHAI SINH")."""
+    if folded == title or folded.startswith(title + " "):
+        return True
+    if len(title) < 12:
+        return False
+    head = " ".join(folded.split()[:len(title.split())])
+    return SequenceMatcher(None, head, title).ratio() >= FUZZY_TITLE
+
+
 def _title_hit(template: Template, lines: Sequence[TextLine]) -> tuple[int, int] | None:
     """(line index, title length) of the longest title the top of page 1 starts with."""
     best: tuple[int, int] | None = None
     for line in lines:
-        folded = fold(line.text)
+        text = line.text.strip(_NOISE)
+        folded = fold(text)
         for title in template.titles:
             t = fold(title)
-            whole = folded == t or folded.startswith(t + " ")
-            if whole and (best is None or len(t) > best[1]):
+            if not _close(folded, t):
+                continue
+            if title.isupper() and not _letters_upper(text[:len(title) + 2]):
+                continue
+            if best is None or len(t) > best[1]:
                 best = (line.index, len(t))
     return best
 

@@ -25,6 +25,41 @@ def _text(raw: str) -> str | None:
     return text or None
 
 
+#: Words that open a part of an address, written lower case inside it ("..., phường Tân
+#: Lập, thành phố Nha Trang").
+ADDRESS_UNITS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "phường", "xã",
+                 "tổ dân phố", "khu phố", "thôn", "ấp", "ngõ", "ngách", "đường", "phố")
+_UNITS_BY_LETTERS = {fold(u): u for u in ADDRESS_UNITS}
+
+
+def _unit_words(part: str, first: bool) -> str:
+    """The administrative word opening one comma-separated part of an address, in its
+    written form: lower case inside the address ("Phường" -> "phường"), and its tone marks
+    when OCR misread them on a lower-case word ("thành phổ", "tĩnh"). A capitalised word
+    with other marks is a name, not a unit ("Tĩnh Gia") and stays as printed."""
+    words = part.split(" ")
+    for size in (3, 2, 1):
+        if len(words) <= size:
+            continue
+        head = " ".join(words[:size])
+        unit = _UNITS_BY_LETTERS.get(fold(head))
+        if unit is None:
+            continue
+        if size == 1 and head.lower() != unit and not head[:1].islower():
+            return part
+        written = unit[0].upper() + unit[1:] if first and head[:1].isupper() else unit
+        return " ".join([written, *words[size:]])
+    return part
+
+
+def _place(raw: str) -> str | None:
+    text = normalize.normalise_place(raw)
+    if not text:
+        return None
+    parts = text.split(", ")
+    return ", ".join(_unit_words(part, i == 0) for i, part in enumerate(parts))
+
+
 def _digits(raw: str) -> str | None:
     digits = normalize.digits_only(raw)
     return digits or None
@@ -58,7 +93,50 @@ def _title_case_job(raw: str) -> str | None:
     words[0] = words[0].capitalize()
     if words[0] == "Phó" and len(words) > 1:
         words[1] = words[1].capitalize()
-    return " ".join(words)
+    return snap_agency_names(" ".join(words))
+
+
+#: Names of agencies every province has, as they are written: recognised by their letters
+#: however OCR spaced or accented them ("SỞKẾ HOẠCH VÀ ĐẦUTƯ", "Sơ tư phap").
+AGENCY_NAMES = (
+    "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Nội vụ", "Sở Thông tin và Truyền thông",
+    "Sở Tài chính", "Sở Xây dựng", "Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Công Thương",
+    "Sở Tài nguyên và Môi trường", "Sở Giao thông vận tải", "Sở Khoa học và Công nghệ",
+    "Sở Nông nghiệp và Phát triển nông thôn", "Sở Lao động - Thương binh và Xã hội",
+    "Sở Văn hóa, Thể thao và Du lịch", "Phòng Đăng ký kinh doanh",
+    "Trung tâm Phục vụ hành chính công", "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+    "Ủy ban nhân dân", "Hội đồng nhân dân",
+)
+AGENCY_LETTERS = sorted(((fold(n).replace(" ", ""), n) for n in AGENCY_NAMES),
+                         key=lambda pair: -len(pair[0]))
+
+
+def snap_agency_names(text: str) -> str:
+    """Known agency names in ``text`` written as they are written; the word after one that
+    reads as a misaccented "tỉnh" is "tỉnh" ("Sở Tư pháp tĩnh Nghệ An")."""
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for letters, name in AGENCY_LETTERS:
+            squashed, j = "", i
+            while j < len(words) and len(squashed) < len(letters):
+                squashed += fold(words[j]).replace(" ", "")
+                j += 1
+            if squashed == letters:
+                out += name.split()
+                if j < len(words) and fold(words[j]) == "tinh" and words[j][:1].islower():
+                    words[j] = "tỉnh"
+                i = j
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+#: "Ủy ban nhân dân" however OCR spaced it ("ỦY BANNHÂNDÂN").
+_UBND_WORDS = re.compile(r"[UỦ]Y\s*BAN\s*NH[ÂA]N\s*D[ÂA]N", re.IGNORECASE)
 
 
 def _agency(raw: str) -> str | None:
@@ -67,8 +145,10 @@ def _agency(raw: str) -> str | None:
     text = normalize.normalise_place(raw)
     if not text:
         return None
+    text = _UBND_WORDS.sub("Ủy ban nhân dân" if text != text.upper() else "ỦY BAN NHÂN DÂN",
+                           text)
     if text != text.upper():
-        return text
+        return snap_agency_names(text)
     words = text.lower().split()
     out: list[str] = []
     proper = False
@@ -78,6 +158,27 @@ def _agency(raw: str) -> str | None:
         if word in units and not (word == "xã" and i + 1 < len(words) and
                                   words[i + 1] == "hội"):
             proper = True
+        elif word.endswith(","):  # the superior's locality: "..., thành phố Bảo Lộc"
+            proper = False
+    return snap_agency_names(" ".join(out))
+
+
+#: Papers a procedure issues, capitalised in its name ("Cấp Giấy xác nhận ...").
+_PAPERS = {"giấy", "phiếu", "thẻ", "sổ"}
+
+
+def _procedure_name(raw: str) -> str | None:
+    """A procedure's name as the national catalogue writes it: sentence case for a title
+    printed in capitals, with the paper it issues capitalised ("TỜ KHAI CẤP GIẤY XÁC NHẬN
+    TÌNH TRẠNG HÔN NHÂN" names "Cấp Giấy xác nhận tình trạng hôn nhân")."""
+    text = normalize.normalise_place(raw)
+    if not text or text != text.upper():
+        return text or None
+    words = text.lower().split()
+    out = [words[0].capitalize()]
+    for word in words[1:]:
+        after_verb = fold(out[-1]) in ("cap", "doi", "lai")
+        out.append(word.capitalize() if word in _PAPERS and after_verb else word)
     return " ".join(out)
 
 
@@ -92,10 +193,11 @@ def _str_check(check: Callable[[str], Check]) -> Callable[[Value], Check]:
 
 KINDS: dict[str, Kind] = {
     "text": Kind(_text),
-    "place": Kind(_text),
+    "place": Kind(_place),
     "person_name": Kind(lambda raw: normalize.normalise_person_name(raw) or None),
     "agency": Kind(_agency),
     "job_title": Kind(_title_case_job),
+    "procedure_name": Kind(_procedure_name),
     "date": Kind(normalize.parse_date),
     "gender": Kind(normalize.normalise_gender),
     "nationality": Kind(_text),

@@ -23,7 +23,7 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "templates"
 KINDS = frozenset({
     "text", "place", "person_name", "agency", "job_title", "date", "gender", "nationality",
     "personal_id", "tax_code", "dossier_code", "procedure_code", "document_number", "phone",
-    "email", "money",
+    "email", "money", "procedure_name",
 })
 METHODS = frozenset({"agency", "signer", "signer_title", "subject", "place_date"})
 

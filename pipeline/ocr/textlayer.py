@@ -12,13 +12,18 @@ from pipeline.ocr.layout import arrange, nfc, words_to_text
 
 #: Words whose tops differ by less than this many points sit on one line.
 LINE_TOLERANCE = 3.0
+#: Letters closer than this share of their font size belong to one word. A space is about a
+#: quarter of an em in text fonts: relative to the size, the small print of an ID card
+#: (4-6 pt, spaces of about 1 pt) is split into words as body text is.
+WORD_GAP_RATIO = 0.12
 
 
 def page_words(plumber_page: Any) -> list[dict[str, Any]]:
     """pdfplumber words in reading order (lines top to bottom, left to right)."""
     # Word processors fake bold by drawing each glyph twice, slightly offset: keep one.
     words: list[dict[str, Any]] = plumber_page.dedupe_chars().extract_words(
-        keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5, y_tolerance=LINE_TOLERANCE
+        keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=WORD_GAP_RATIO,
+        y_tolerance=LINE_TOLERANCE,
     )
     return words
 
