@@ -37,13 +37,15 @@ class ScanJob:
 
 
 def read_scan(job: ScanJob) -> PageText:
+    # QR codes are read from the page as scanned: preprocessing erases marks like them.
+    codes = tuple(qr.decode(job.pixels)) if job.read_qr else ()
     page = prepare(job.pixels, job.dpi, job.prep, osd_rotation if job.osd_fallback else None,
                    always_display=job.always_display)
     shell = PageText(
         number=job.number, width=page.width, height=page.height, dpi=page.dpi,
         text_source=TextSource.OCR, words=(), text="", mean_confidence=None,
         rotate=page.rotate, corrections=page.notes,
-        codes=tuple(qr.decode(page.ocr)) if job.read_qr else (),
+        codes=codes,
         display=None if page.display is None else _save_display(page.display, job.workdir,
                                                                 job.number),
     )
