@@ -30,8 +30,39 @@ class ConfigError(SohoaError):
 
 @dataclass(frozen=True)
 class StoreSettings:
+    """Where objects live: the local folder, or an S3 server (MinIO, Ceph radosgw, AWS) when
+    ``s3_endpoint`` is set. Every ``s3_*`` field is ``[store] s3_…`` in TOML and
+    ``SOHOA_STORE_S3_…`` in the environment; the shorter ``SOHOA_S3_…`` (``SOHOA_S3_ENDPOINT``,
+    ``SOHOA_S3_ACCESS_KEY``, ``SOHOA_S3_SECRET_KEY``, ``SOHOA_S3_BUCKET``, ``SOHOA_S3_SECURE``…)
+    is accepted too and read when the store is opened; the longer name wins if both are set.
+    """
+
     #: Folder of the embedded local store; empty means ``<home>/store``.
     path: str = ""
+    #: S3 server as ``host:port`` (or ``https://host:port``, whose scheme then decides TLS);
+    #: empty keeps the local folder.
+    s3_endpoint: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    #: Created on first use when missing (with object lock if ``s3_retention_days`` > 0).
+    s3_bucket: str = "sohoa"
+    #: TLS; only for an endpoint given without a scheme.
+    s3_secure: bool = True
+    #: Empty asks the server (radosgw and MinIO answer ``us-east-1``).
+    s3_region: str = ""
+    #: Files bigger than this go up in parts of this size (5 MiB at least); it is also the
+    #: most a write holds in memory per part.
+    s3_part_size_mb: int = 16
+    #: Retries of a request that failed for a passing reason (connection, 5xx, SlowDown), with
+    #: exponential backoff; a 4xx answer is never retried.
+    s3_retries: int = 5
+    #: Seconds to connect, and to wait for an answer, before the attempt counts as failed.
+    s3_timeout: float = 30.0
+    #: Object-lock retention of write-once objects (originals, signed versions, audit
+    #: entries), in days; 0 = none. Needs a bucket created with object lock.
+    s3_retention_days: int = 0
+    #: ``COMPLIANCE`` (nobody can shorten or delete) or ``GOVERNANCE`` (privileged users can).
+    s3_retention_mode: str = "COMPLIANCE"
 
 
 @dataclass(frozen=True)

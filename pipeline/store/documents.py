@@ -44,6 +44,14 @@ def original_key(sha256: str) -> str:
 
 
 def open_store(settings: Settings) -> DocumentStore:
+    """The store the settings name: S3 when an endpoint is set (``store.s3_endpoint``, or
+    ``SOHOA_S3_ENDPOINT``), else the local folder."""
+    if settings.store.s3_endpoint or os.environ.get("SOHOA_S3_ENDPOINT"):
+        from pipeline.store.s3 import S3ObjectStore, with_env_aliases  # imports the SDK
+
+        store = with_env_aliases(settings.store)
+        if store.s3_endpoint:
+            return DocumentStore(S3ObjectStore.from_settings(store))
     return DocumentStore(LocalObjectStore(settings.store_path))
 
 
