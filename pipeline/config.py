@@ -66,6 +66,16 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
+class IndexSettings:
+    """The index of what the object store cannot answer (by citizen, dossier, result name).
+    ``[index] url`` in TOML, ``SOHOA_INDEX_URL`` in the environment: ``sqlite:///PATH`` or
+    ``postgresql://user:pass@host/db``; empty means ``sqlite:///<home>/index.sqlite3``. The
+    bucket stays the source of truth: ``sohoa store reindex`` rebuilds the index from it."""
+
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class OcrSettings:
     #: Tesseract languages, ``+``-separated (``vie``, ``vie+eng``).
     languages: str = "vie"
@@ -205,6 +215,7 @@ class Settings:
     #: Parallel OCR processes; 0 means one per CPU core.
     jobs: int = 0
     store: StoreSettings = field(default_factory=StoreSettings)
+    index: IndexSettings = field(default_factory=IndexSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
     fields: FieldSettings = field(default_factory=FieldSettings)

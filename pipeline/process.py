@@ -162,6 +162,9 @@ class Pipeline:
             warnings=warnings,
             created_at=now_iso(self.settings.timezone),
         )
+        from pipeline.reuse import reconcile  # once-only reuse (issue 6): known citizens
+
+        record = reconcile(self.store.index, record)
         self.store.put_record(record)
         return record
 

@@ -54,3 +54,30 @@ def s3_server() -> Iterator[S3Endpoint]:
         yield server.endpoint
     finally:
         server.stop()
+
+
+# The PostgreSQL server of the index tests (issue 6).
+from tests.pg_server import (  # noqa: E402 - kept beside the fixture that uses it
+    INSTALL_HINT as PG_INSTALL_HINT,
+)
+from tests.pg_server import (  # noqa: E402
+    PgServerError,
+    pg_bin,
+    start_postgres,
+)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """URL of a real PostgreSQL for the session (``tests/pg_server.py``), stopped and removed
+    afterwards. A missing PostgreSQL fails the tests: ``make test`` installs it."""
+    if pg_bin() is None:
+        pytest.fail(PG_INSTALL_HINT, pytrace=False)
+    try:
+        server = start_postgres()
+    except PgServerError as exc:
+        pytest.fail(f"PostgreSQL did not start: {exc}", pytrace=False)
+    try:
+        yield server.url
+    finally:
+        server.stop()

@@ -13,6 +13,7 @@ import typer
 from pipeline.cli.console import err, print_json
 from pipeline.cli.context import settings_from
 from pipeline.errors import ExitCode
+from pipeline.index import resolve
 from pipeline.models import Variant
 from pipeline.store import open_store
 
@@ -31,7 +32,7 @@ def get(
 ) -> None:
     """Lấy tài liệu đã số hóa theo mã: hồ sơ JSON hoặc một bản (gốc, PDF tìm kiếm, văn bản)."""
     store = open_store(settings_from(ctx))
-    record = store.get_record(doc_id)
+    record = store.get_record(resolve(store, doc_id, warn=err.print))  # or MÃ-KQ01
     if as_json:
         print_json(record.to_dict())
         return

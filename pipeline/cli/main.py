@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
-from pipeline.cli import demo, get, ingest, pki, sign, templates, watch
+from pipeline.cli import citizen, demo, get, ingest, pki, sign, store_cmds, templates, watch
 from pipeline.cli.console import err, fail
 from pipeline.config import load_settings
 from pipeline.errors import SohoaError
@@ -29,6 +29,10 @@ app.add_typer(templates.app, name="templates")
 app.add_typer(sign.app, name="sign")
 app.add_typer(pki.app, name="pki")
 app.command("verify")(sign.verify)
+app.add_typer(store_cmds.app, name="store")
+app.command("citizen")(citizen.citizen)
+app.command("dossier")(citizen.dossier_cmd)
+app.add_typer(citizen.result_app, name="result")
 
 
 def _version(value: bool) -> None:

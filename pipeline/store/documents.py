@@ -9,6 +9,7 @@ Keys::
     documents/<id>/words.json
     documents/<id>/signed/<nn>-<field>.pdf  each signature's version, write-once
     audit/signatures/<yyyy-mm-dd>/<time>-<id>-<field>.json   one entry per signature, write-once
+    revocations/<id>.json                 a revoked result's revocation, write-once (pipeline.index)
 
 The bucket alone is enough to rebuild any index: records name their artefacts by key.
 """
@@ -18,11 +19,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from pipeline.config import Settings
 from pipeline.errors import IntegrityError, NotFound, StoreError
@@ -31,6 +33,11 @@ from pipeline.models import Artifact, DocumentRecord, SourceFile, Variant
 from pipeline.store.base import ObjectInfo, ObjectStore
 from pipeline.store.ids import document_id, is_document_id
 from pipeline.store.local import LocalObjectStore
+
+if TYPE_CHECKING:
+    from pipeline.index import Index
+
+log = logging.getLogger(__name__)
 
 _ARTIFACT_NAMES = {
     Variant.SEARCHABLE: "searchable.pdf",
@@ -45,19 +52,24 @@ def original_key(sha256: str) -> str:
 
 def open_store(settings: Settings) -> DocumentStore:
     """The store the settings name: S3 when an endpoint is set (``store.s3_endpoint``, or
-    ``SOHOA_S3_ENDPOINT``), else the local folder."""
+    ``SOHOA_S3_ENDPOINT``), else the local folder; with the index of ``index.url``."""
+    from pipeline.index import open_index  # the index (issue 6); connects on first use
+
+    index = open_index(settings)
     if settings.store.s3_endpoint or os.environ.get("SOHOA_S3_ENDPOINT"):
         from pipeline.store.s3 import S3ObjectStore, with_env_aliases  # imports the SDK
 
         store = with_env_aliases(settings.store)
         if store.s3_endpoint:
-            return DocumentStore(S3ObjectStore.from_settings(store))
-    return DocumentStore(LocalObjectStore(settings.store_path))
+            return DocumentStore(S3ObjectStore.from_settings(store), index)
+    return DocumentStore(LocalObjectStore(settings.store_path), index)
 
 
 class DocumentStore:
-    def __init__(self, objects: ObjectStore) -> None:
+    def __init__(self, objects: ObjectStore, index: Index | None = None) -> None:
         self.objects = objects
+        #: Kept up to date by :meth:`put_record`; derived only (``sohoa store reindex``).
+        self.index = index
 
     def describe(self) -> str:
         return self.objects.describe()
@@ -88,6 +100,14 @@ class DocumentStore:
     def put_record(self, record: DocumentRecord) -> None:
         body = json.dumps(record.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
         self.objects.put_bytes(self.record_key(record.id), body, media_type="application/json")
+        if self.index is not None:
+            # The record is the commit point; an index that could not follow is repaired by
+            # ``sohoa store reindex`` rather than failing a document already safely stored.
+            try:
+                self.index.upsert(record)
+            except StoreError as exc:
+                log.error("index not updated for %s: %s (%s); run `sohoa store reindex`",
+                          record.id, exc.message, exc.detail)
 
     def records(self) -> Iterator[DocumentRecord]:
         for key in self.objects.list("documents/"):
