@@ -72,6 +72,9 @@ def test_official_then_seal_valid_and_trusted_in_both_validators(env: SignEnv,
         assert report.signatures[1].signer == env.pki.agency_name
         record = env.store.get_record(doc_id)
         assert [s.role for s in record.signatures] == ["official", "seal"]
+        # The recorded time is the signature's own (/M), as the stamp shows it.
+        assert [s.signed_at for s in record.signatures] == \
+            [s.signed_at for s in report.signatures[:2]]
         # The unsigned version is untouched and every version grows from the one before.
         searchable = env.store.read(env.store.artifact(record, Variant.SEARCHABLE))
         first = env.store.read(env.store.stored(record.signatures[0].key))  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -155,12 +156,13 @@ async def _sign_one(store: DocumentStore, profile: Profile, key: UnlockedKey,
             signed_data = _adoptable(store, left_over, data, maker)
             outcome = Outcome.ADOPTED
             artifact = left_over
+            signed_at = signing_time(signed_data, profile.field_name)
         else:
             visible = visible_for(profile, data, key, font_cache)
             signed = await maker.sign(data, visible)
-            signed_data, outcome = signed.data, Outcome.SIGNED
-            artifact = store.put_signed(target, signed_data)
-        info = _signature_info(profile, key, maker, artifact, signed_data)
+            outcome, signed_at = Outcome.SIGNED, signed.signed_at
+            artifact = store.put_signed(target, signed.data)
+        info = _signature_info(profile, key, maker, artifact, signed_at)
         _record(store, record, info, artifact)
         return BatchItem(doc_id, outcome, "", info)
     except NotFound as exc:
@@ -182,14 +184,14 @@ def _adoptable(store: DocumentStore, stored: Artifact, base: bytes,
 
 
 def _signature_info(profile: Profile, key: UnlockedKey, maker: PdfSignatureMaker,
-                    artifact: Artifact, data: bytes) -> SignatureInfo:
+                    artifact: Artifact, signed_at: datetime) -> SignatureInfo:
     cert: asn1_x509.Certificate = key.cert
     return SignatureInfo(
         field_name=profile.field_name, profile=profile.name, role=profile.role.value,
         level=profile.level.value, signer=cert.subject.human_friendly,
         certificate_sha256=hashlib.sha256(cert.dump()).hexdigest(),
         algorithm=f"{key.verdict.describe()}, {maker.digest.upper()}",
-        signed_at=signing_time(data, profile.field_name).isoformat(),
+        signed_at=signed_at.isoformat(),
         key=artifact.key, sha256=artifact.sha256, size=artifact.size)
 
 

@@ -11,7 +11,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -111,7 +111,7 @@ class PdfSignatureMaker:
         signed = out.getvalue()
         if self.reserved is None:
             self.reserved = _reserved_size(signed[len(data):])
-        signed_at = signing_time(signed, profile.field_name)
+        signed_at = _update_time(signed[len(data):]) or signing_time(signed, profile.field_name)
         return SignedPdf(signed, profile.field_name, level, signed_at)
 
 
@@ -122,9 +122,27 @@ def _int_box(box: tuple[float, float, float, float]) -> tuple[int, int, int, int
 
 def _reserved_size(update: bytes) -> int | None:
     """Size of the signature placeholder pyHanko chose (first /Contents of the update),
-    plus room for a longer timestamp token or OCSP-stapled variations."""
+    plus room for a longer timestamp token; even, as pyHanko wants."""
     found = _CONTENTS.search(update)
-    return len(found.group(1)) // 2 + 4096 if found else None
+    if found is None:
+        return None
+    size = len(found.group(1)) // 2 + 4096
+    return size + size % 2
+
+
+_PDF_DATE = re.compile(rb"/M\s*\(D:(\d{14})([+-])(\d{2})'(\d{2})'?\)")
+
+
+def _update_time(update: bytes) -> datetime | None:
+    """The ``/M`` of the signature just appended, read from the update's bytes: parsing the
+    whole signed file again cost a quarter of a batch's time."""
+    found = _PDF_DATE.search(update)
+    if found is None:
+        return None
+    stamp, sign, hours, minutes = (g.decode() for g in found.groups())
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    zone = timezone(offset if sign == "+" else -offset)
+    return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=zone)
 
 
 def signing_time(data: bytes, field_name: str) -> datetime:
