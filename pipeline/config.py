@@ -188,8 +188,10 @@ class SignSettings:
     min_ec_bits: int = 256
     #: Digest for signatures and timestamps (SHA-256 or stronger).
     digest: str = "sha256"
-    #: Timestamp requests kept in flight at once during a batch.
+    #: Timestamp requests kept in flight at once during a batch (per worker).
     concurrency: int = 8
+    #: Processes signing a batch with a key held in memory; 0 = one per CPU core.
+    workers: int = 0
     #: Seconds to wait for a TSA, OCSP responder or CRL server.
     network_timeout: float = 20.0
 

@@ -323,3 +323,25 @@ def test_cli_get_signed_and_verify_json(env: SignEnv, tmp_path: Path) -> None:
     answer = json.loads(done.stdout)
     assert answer["ok"] and answer["lowest_level"] == "B-B"
     assert answer["signatures"][0]["signer"] == env.pki.official_name
+
+
+def test_a_big_batch_signs_on_every_core_with_revocation_data_fetched_per_worker(
+        env: SignEnv, tmp_path: Path) -> None:
+    ids = env.ingest_results(tmp_path / "in", 36, seed=120)
+    settings = dataclasses.replace(env.settings,
+                                   sign=dataclasses.replace(env.settings.sign, workers=2))
+    env.server.reset_counts()
+    seen: list[str] = []
+    report = sign_batch(settings, env.store, load_profile(settings, "official"), ids,
+                        progress=lambda item: seen.append(item.doc_id))
+    assert report.ok, [(i.doc_id, i.message) for i in report.items if i.message]
+    assert [i.doc_id for i in report.items] == ids and sorted(seen) == sorted(ids)
+    counts = dict(env.server.counts)
+    # Checked once before the workers fork, then fetched once per worker.
+    assert counts.get("ocsp", 0) <= 3 and counts.get("crl/root", 0) <= 3, counts
+    assert counts.get("tsa", 0) >= len(ids), counts
+    roots = trust_roots(env.settings)
+    for doc_id in ids[:: len(ids) // 4]:
+        assert [s.role for s in env.store.get_record(doc_id).signatures] == ["official"]
+        result = verify_pdf(_signed(env, doc_id), roots)
+        assert result.ok and result.lowest_level == "B-LT", result.to_dict()

@@ -14,11 +14,15 @@ import asyncio
 import dataclasses
 import hashlib
 import logging
+import multiprocessing as mp
+import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 
@@ -26,12 +30,13 @@ from pipeline.config import Settings
 from pipeline.errors import NotFound, SigningError, SohoaError
 from pipeline.models import Artifact, DocumentRecord, SignatureInfo, TextSource, Variant
 from pipeline.sign.context import batch_context
-from pipeline.sign.keys import UnlockedKey, unlock
+from pipeline.sign.keys import ParsedKeySigner, UnlockedKey, unlock
 from pipeline.sign.look import visible_for
 from pipeline.sign.pdfsign import PdfSignatureMaker, signing_time
 from pipeline.sign.policy import check_digest
 from pipeline.sign.profiles import Profile, Role
 from pipeline.sign.secrets import Prompt
+from pipeline.store import open_store
 from pipeline.store.documents import DocumentStore
 
 log = logging.getLogger(__name__)
@@ -110,15 +115,43 @@ Progress = Callable[[BatchItem], None]
 def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
                doc_ids: Sequence[str], *, prompt: Prompt | None = None,
                progress: Progress | None = None) -> BatchReport:
-    """Sign ``doc_ids`` with ``profile``; the key is unlocked (PIN asked) once."""
+    """Sign ``doc_ids`` with ``profile``; the key is unlocked (PIN asked) once.
+
+    A key held in memory signs on every core: once the signer is checked, the batch forks
+    one worker per core, each inheriting the unlocked key, each with its own store
+    connection and its own validation context (so revocation data is fetched once per
+    worker, not per document). A token or HSM signs in one process: its session cannot cross
+    a fork and it signs serially anyway.
+    """
+    ids = _unique(doc_ids)
     with unlock(profile, settings.sign, prompt) as key:
-        return asyncio.run(_run(settings, store, profile, key, doc_ids, progress))
+        workers = _workers(settings, key, len(ids))
+        if workers > 1:
+            items = _run_forked(settings, profile, key, ids, progress, workers)
+        else:
+            items = asyncio.run(_run(settings, store, profile, key, ids, progress, check=True))
+    signer = key.cert.subject.human_friendly
+    return BatchReport(profile.name, signer, key.verdict.describe(), tuple(items),
+                       key.verdict.warnings)
+
+
+#: Fewer documents than this per worker are not worth a fork.
+MIN_PER_WORKER = 16
+
+
+def _workers(settings: Settings, key: UnlockedKey, count: int) -> int:
+    if not isinstance(key.signer, ParsedKeySigner) or "fork" not in mp.get_all_start_methods():
+        return 1
+    wanted = settings.sign.workers or settings.workers
+    return max(1, min(wanted, count // MIN_PER_WORKER))
 
 
 async def _run(settings: Settings, store: DocumentStore, profile: Profile, key: UnlockedKey,
-               doc_ids: Sequence[str], progress: Progress | None) -> BatchReport:
+               doc_ids: Sequence[str], progress: Progress | None,
+               check: bool) -> list[BatchItem]:
     async with batch_context(settings, profile, key) as context:
-        await context.check_signer(key, profile)
+        if check:
+            await context.check_signer(key, profile)
         maker = PdfSignatureMaker(profile, key, context, check_digest(settings.sign))
         font_cache = settings.home / "cache" / "fonts"
         limit = asyncio.Semaphore(max(1, settings.sign.concurrency))
@@ -130,10 +163,53 @@ async def _run(settings: Settings, store: DocumentStore, profile: Profile, key: 
                 progress(item)
             return item
 
-        items = await asyncio.gather(*(one(d) for d in _unique(doc_ids)))
-    signer = key.cert.subject.human_friendly
-    return BatchReport(profile.name, signer, key.verdict.describe(), tuple(items),
-                       key.verdict.warnings)
+        return list(await asyncio.gather(*(one(d) for d in doc_ids)))
+
+
+async def _check_signer(settings: Settings, profile: Profile, key: UnlockedKey) -> None:
+    async with batch_context(settings, profile, key) as context:
+        await context.check_signer(key, profile)
+
+
+#: What forked workers inherit (set just before the fork, cleared after).
+_FORK_STATE: tuple[Any, ...] | None = None
+
+
+def _run_forked(settings: Settings, profile: Profile, key: UnlockedKey, ids: list[str],
+                progress: Progress | None, workers: int) -> list[BatchItem]:
+    global _FORK_STATE
+    asyncio.run(_check_signer(settings, profile, key))
+    context = mp.get_context("fork")
+    events: Any = context.SimpleQueue()
+    _FORK_STATE = (settings, profile, key, events)
+    parts = [ids[i::workers] for i in range(workers)]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(_forked_part, part) for part in parts]
+            done: dict[str, BatchItem] = {}
+            while len(done) < len(ids) and not all(f.done() for f in futures):
+                if events.empty():
+                    time.sleep(0.02)
+                    continue
+                item = events.get()
+                done[item.doc_id] = item
+                if progress is not None:
+                    progress(item)
+            for future in futures:
+                for item in future.result():
+                    if item.doc_id not in done and progress is not None:
+                        progress(item)
+                    done[item.doc_id] = item
+    finally:
+        _FORK_STATE = None
+    return [done[i] for i in ids]
+
+
+def _forked_part(ids: list[str]) -> list[BatchItem]:
+    assert _FORK_STATE is not None
+    settings, profile, key, events = _FORK_STATE
+    store = open_store(settings)
+    return asyncio.run(_run(settings, store, profile, key, ids, events.put, check=False))
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
