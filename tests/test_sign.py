@@ -345,3 +345,13 @@ def test_a_big_batch_signs_on_every_core_with_revocation_data_fetched_per_worker
         assert [s.role for s in env.store.get_record(doc_id).signatures] == ["official"]
         result = verify_pdf(_signed(env, doc_id), roots)
         assert result.ok and result.lowest_level == "B-LT", result.to_dict()
+
+
+def test_signing_time_is_read_from_the_update_as_pyhanko_escapes_it() -> None:
+    from pipeline.sign.pdfsign import _update_time
+
+    escaped = b"<< /Type /Sig /M (D\\07220261122030656\\05307\\04700\\047) >>"
+    plain = b"<< /M (D:20261122030656+07'00') >>"
+    assert _update_time(escaped) == _update_time(plain)
+    assert _update_time(plain).isoformat() == "2026-11-22T03:06:56+07:00"  # type: ignore[union-attr]
+    assert _update_time(b"<< /Type /Sig >>") is None

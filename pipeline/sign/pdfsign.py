@@ -130,16 +130,23 @@ def _reserved_size(update: bytes) -> int | None:
     return size + size % 2
 
 
-_PDF_DATE = re.compile(rb"/M\s*\(D:(\d{14})([+-])(\d{2})'(\d{2})'?\)")
+_M_ENTRY = re.compile(rb"/M\s*\(((?:[^()\\]|\\.){10,60}?)\)")
+_OCTAL = re.compile(rb"\\([0-7]{1,3})")
+_PDF_DATE = re.compile(r"D:(\d{14})([+-])(\d{2})'(\d{2})'?$")
 
 
 def _update_time(update: bytes) -> datetime | None:
-    """The ``/M`` of the signature just appended, read from the update's bytes: parsing the
-    whole signed file again cost a quarter of a batch's time."""
-    found = _PDF_DATE.search(update)
+    """The ``/M`` of the signature just appended, read from the update's bytes (a PDF
+    literal string, which pyHanko writes with octal escapes): parsing the whole signed file
+    again cost a fifth of a batch's time."""
+    entry = _M_ENTRY.search(update)
+    if entry is None:
+        return None
+    raw = _OCTAL.sub(lambda m: bytes([int(m.group(1), 8)]), entry.group(1))
+    found = _PDF_DATE.match(raw.decode("latin-1"))
     if found is None:
         return None
-    stamp, sign, hours, minutes = (g.decode() for g in found.groups())
+    stamp, sign, hours, minutes = found.groups()
     offset = timedelta(hours=int(hours), minutes=int(minutes))
     zone = timezone(offset if sign == "+" else -offset)
     return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=zone)
