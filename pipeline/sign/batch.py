@@ -29,7 +29,7 @@ from asn1crypto import x509 as asn1_x509
 from pipeline.config import Settings
 from pipeline.errors import NotFound, SigningError, SohoaError
 from pipeline.models import Artifact, DocumentRecord, SignatureInfo, TextSource, Variant
-from pipeline.sign.context import batch_context
+from pipeline.sign.context import RevocationData, batch_context
 from pipeline.sign.keys import ParsedKeySigner, UnlockedKey, unlock
 from pipeline.sign.look import visible_for
 from pipeline.sign.pdfsign import PdfSignatureMaker, signing_time
@@ -118,9 +118,9 @@ def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
     """Sign ``doc_ids`` with ``profile``; the key is unlocked (PIN asked) once.
 
     A key held in memory signs on every core: once the signer is checked, the batch forks
-    one worker per core, each inheriting the unlocked key, each with its own store
-    connection and its own validation context (so revocation data is fetched once per
-    worker, not per document). A token or HSM signs in one process: its session cannot cross
+    one worker per core, each inheriting the unlocked key and the OCSP responses and CRLs
+    the check fetched (so they are fetched once per batch), each with its own store
+    connection. A token or HSM signs in one process: its session cannot cross
     a fork and it signs serially anyway.
     """
     ids = _unique(doc_ids)
@@ -129,7 +129,7 @@ def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
         if workers > 1:
             items = _run_forked(settings, profile, key, ids, progress, workers)
         else:
-            items = asyncio.run(_run(settings, store, profile, key, ids, progress, check=True))
+            items = asyncio.run(_run(settings, store, profile, key, ids, progress))
     signer = key.cert.subject.human_friendly
     return BatchReport(profile.name, signer, key.verdict.describe(), tuple(items),
                        key.verdict.warnings)
@@ -148,9 +148,11 @@ def _workers(settings: Settings, key: UnlockedKey, count: int) -> int:
 
 async def _run(settings: Settings, store: DocumentStore, profile: Profile, key: UnlockedKey,
                doc_ids: Sequence[str], progress: Progress | None,
-               check: bool) -> list[BatchItem]:
-    async with batch_context(settings, profile, key) as context:
-        if check:
+               revinfo: RevocationData | None = None) -> list[BatchItem]:
+    """Sign in this process; a forked worker gets the batch's revocation data and fetches
+    nothing itself."""
+    async with batch_context(settings, profile, key, revinfo) as context:
+        if revinfo is None:
             await context.check_signer(key, profile)
         maker = PdfSignatureMaker(profile, key, context, check_digest(settings.sign))
         font_cache = settings.home / "cache" / "fonts"
@@ -166,9 +168,15 @@ async def _run(settings: Settings, store: DocumentStore, profile: Profile, key: 
         return list(await asyncio.gather(*(one(d) for d in doc_ids)))
 
 
-async def _check_signer(settings: Settings, profile: Profile, key: UnlockedKey) -> None:
+async def _check_and_fetch(settings: Settings, profile: Profile,
+                           key: UnlockedKey) -> RevocationData:
+    """Check the signer (and the TSA) once, keeping every OCSP response and CRL fetched on
+    the way for the workers."""
     async with batch_context(settings, profile, key) as context:
         await context.check_signer(key, profile)
+        if profile.level.long_term:
+            await context.check_timestamp_authority()
+        return context.revocation_data()
 
 
 #: What forked workers inherit (set just before the fork, cleared after).
@@ -178,10 +186,10 @@ _FORK_STATE: tuple[Any, ...] | None = None
 def _run_forked(settings: Settings, profile: Profile, key: UnlockedKey, ids: list[str],
                 progress: Progress | None, workers: int) -> list[BatchItem]:
     global _FORK_STATE
-    asyncio.run(_check_signer(settings, profile, key))
+    revinfo = asyncio.run(_check_and_fetch(settings, profile, key))
     context = mp.get_context("fork")
     events: Any = context.SimpleQueue()
-    _FORK_STATE = (settings, profile, key, events)
+    _FORK_STATE = (settings, profile, key, events, revinfo)
     parts = [ids[i::workers] for i in range(workers)]
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -207,9 +215,9 @@ def _run_forked(settings: Settings, profile: Profile, key: UnlockedKey, ids: lis
 
 def _forked_part(ids: list[str]) -> list[BatchItem]:
     assert _FORK_STATE is not None
-    settings, profile, key, events = _FORK_STATE
+    settings, profile, key, events, revinfo = _FORK_STATE
     store = open_store(settings)
-    return asyncio.run(_run(settings, store, profile, key, ids, events.put, check=False))
+    return asyncio.run(_run(settings, store, profile, key, ids, events.put, revinfo=revinfo))
 
 
 def _unique(ids: Iterable[str]) -> list[str]:

@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import tzlocal
@@ -62,6 +63,14 @@ def trust_roots(settings: Settings) -> list[asn1_x509.Certificate]:
     return load_certs(paths)
 
 
+@dataclass(frozen=True)
+class RevocationData:
+    """OCSP responses and CRLs fetched by a batch's checks, handed to its forked workers."""
+
+    ocsps: tuple[Any, ...]
+    crls: tuple[Any, ...]
+
+
 @dataclass
 class BatchContext:
     """Network-facing state of one batch."""
@@ -73,6 +82,30 @@ class BatchContext:
     @property
     def timestamper_url(self) -> str:
         return str(self.timestamper.url) if self.timestamper is not None else ""
+
+    def revocation_data(self) -> RevocationData:
+        return RevocationData(tuple(self.validation.ocsps), tuple(self.validation.crls))
+
+    async def check_timestamp_authority(self) -> None:
+        """Validate the TSA's certificate once (from a probe token), so its chain's
+        revocation data is fetched before the workers fork."""
+        if self.timestamper is None:
+            return
+        token = await self.timestamper.async_dummy_response("sha256")
+        certs = list(token["content"]["certificates"] or [])
+        signer_info = token["content"]["signer_infos"][0]
+        serial = signer_info["sid"].chosen["serial_number"].native
+        leaf = next((c.chosen for c in certs if c.chosen.serial_number == serial), None)
+        if leaf is None:
+            return
+        others = [c.chosen for c in certs if c.chosen is not leaf]
+        validator = CertificateValidator(leaf, intermediate_certs=others,
+                                         validation_context=self.validation)
+        try:
+            await validator.async_validate_usage(set(), extended_key_usage={"time_stamping"})
+        except PathValidationError as exc:
+            raise SigningError(f"Chứng thư của máy chủ dấu thời gian không hợp lệ: {exc}.") \
+                from None
 
     async def check_signer(self, key: UnlockedKey, profile: Profile) -> None:
         """Refuse a revoked or untrusted signer before any document is touched (pyHanko
@@ -91,8 +124,9 @@ class BatchContext:
 
 
 @contextlib.asynccontextmanager
-async def batch_context(settings: Settings, profile: Profile,
-                        key: UnlockedKey) -> AsyncIterator[BatchContext]:
+async def batch_context(settings: Settings, profile: Profile, key: UnlockedKey,
+                        revinfo: RevocationData | None = None) -> AsyncIterator[BatchContext]:
+    """``revinfo`` given (a forked worker): validate with it and fetch nothing."""
     use_timezone(settings.timezone)
     timeout = aiohttp.ClientTimeout(total=settings.sign.network_timeout)
     connector = aiohttp.TCPConnector(limit=max(4, settings.sign.concurrency * 2))
@@ -102,9 +136,11 @@ async def batch_context(settings: Settings, profile: Profile,
         fetchers = AIOHttpFetcherBackend(session, per_request_timeout=int(
             settings.sign.network_timeout))
         validation = ValidationContext(
-            trust_roots=roots, other_certs=key.chain, allow_fetching=True,
+            trust_roots=roots, other_certs=key.chain, allow_fetching=revinfo is None,
             revocation_mode="hard-fail" if profile.level.long_term else "soft-fail",
-            fetcher_backend=fetchers)
+            fetcher_backend=fetchers if revinfo is None else None,
+            ocsps=list(revinfo.ocsps) if revinfo else None,
+            crls=list(revinfo.crls) if revinfo else None)
         stamper = None
         if profile.level.timestamped:
             spec = profile.timestamp

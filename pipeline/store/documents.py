@@ -22,7 +22,9 @@ import json
 import logging
 import os
 import tempfile
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -109,10 +111,19 @@ class DocumentStore:
                 log.error("index not updated for %s: %s (%s); run `sohoa store reindex`",
                           record.id, exc.message, exc.detail)
 
-    def records(self) -> Iterator[DocumentRecord]:
-        for key in self.objects.list("documents/"):
-            if key.endswith("/record.json"):
-                yield self.get_record(key.split("/")[1])
+    def records(self, workers: int = 8) -> Iterator[DocumentRecord]:
+        """Every record, in key order, fetched ``workers`` at a time: on an object store each
+        read is a round trip, and a reindex reads them all."""
+        ids = (key.split("/")[1] for key in self.objects.list("documents/")
+               if key.endswith("/record.json"))
+        window: deque[Future[DocumentRecord]] = deque()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="records") as pool:
+            for doc_id in ids:
+                window.append(pool.submit(self.get_record, doc_id))
+                if len(window) >= 4 * workers:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
 
     # -- files -------------------------------------------------------------------------
     def put_original(self, source: SourceFile) -> Artifact:
