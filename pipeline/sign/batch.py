@@ -213,8 +213,15 @@ def _run_forked(settings: Settings, profile: Profile, key: UnlockedKey, ids: lis
     return [done[i] for i in ids]
 
 
+def _not_fetching_on_purpose(record: logging.LogRecord) -> bool:
+    """A worker validates with the batch's revocation data without fetching, on purpose:
+    pyHanko's warning about it, once per document, would only bury real messages."""
+    return "fetching is not allowed" not in record.getMessage()
+
+
 def _forked_part(ids: list[str]) -> list[BatchItem]:
     assert _FORK_STATE is not None
+    logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_not_fetching_on_purpose)
     settings, profile, key, events, revinfo = _FORK_STATE
     store = open_store(settings)
     return asyncio.run(_run(settings, store, profile, key, ids, events.put, revinfo=revinfo))
