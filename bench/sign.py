@@ -961,6 +961,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       profiles, command.strip(), versions(), seconds,
                       (load_start, os.getloadavg()[0]), subsets)
     write_section(args.results, "sign", text)
+    shutil.rmtree(work / "stores", ignore_errors=True)  # a store copy per batch: ~60 MB each
     raw = {k: [{**dataclasses.asdict(m), "files": [str(f) for f in m.files]} for m in v]
            for k, v in runs.items()}
     (args.workdir / "results.json").write_text(

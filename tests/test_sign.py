@@ -355,3 +355,11 @@ def test_signing_time_is_read_from_the_update_as_pyhanko_escapes_it() -> None:
     assert _update_time(escaped) == _update_time(plain)
     assert _update_time(plain).isoformat() == "2026-11-22T03:06:56+07:00"  # type: ignore[union-attr]
     assert _update_time(b"<< /Type /Sig >>") is None
+
+
+def test_the_learnt_signature_size_is_in_hex_digits_as_pyhanko_counts_it() -> None:
+    from pipeline.sign.pdfsign import _reserved_size
+
+    update = b"<< /Type /Sig /Contents <" + b"ab" * 7000 + b"> >>"
+    reserved = _reserved_size(update)
+    assert reserved is not None and reserved >= 14000 and reserved % 2 == 0

@@ -261,6 +261,10 @@ async def _sign_one(store: DocumentStore, profile: Profile, key: UnlockedKey,
     except SohoaError as exc:
         log.warning("signing %s failed: %s (%s)", doc_id, exc.message, exc.detail)
         return BatchItem(doc_id, Outcome.FAILED, exc.message)
+    except Exception:  # one document's surprise must not stop the others in flight
+        log.exception("signing %s failed unexpectedly", doc_id)
+        return BatchItem(doc_id, Outcome.FAILED, "Lỗi không xác định khi ký; xem nhật ký. "
+                         "Tài liệu chưa được ký, có thể chạy lại lô.")
 
 
 def _adoptable(store: DocumentStore, stored: Artifact, base: bytes,

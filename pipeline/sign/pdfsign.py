@@ -95,12 +95,13 @@ class PdfSignatureMaker:
         except Exception as exc:  # pyHanko raises several kinds on a broken PDF
             raise SigningError("Tệp PDF hỏng, không ký được.", detail=repr(exc)) from None
         out = io.BytesIO()
+        reserved = self.reserved  # other documents in flight may change the shared value
         try:
             await pdf_signer.async_sign_pdf(
-                writer, output=out, bytes_reserved=self.reserved,
+                writer, output=out, bytes_reserved=reserved,
                 appearance_text_params=visible.text if visible else None)
         except PyHankoSigningError as exc:
-            if self.reserved is not None and _TOO_SMALL.search(str(exc)):
+            if reserved is not None and _TOO_SMALL.search(str(exc)):
                 self.reserved = None  # grew beyond the learnt size: size it again
                 return await self.sign(data, visible)
             raise SigningError(f"Không ký được: {exc}", detail=repr(exc)) from None
@@ -126,7 +127,7 @@ def _reserved_size(update: bytes) -> int | None:
     found = _CONTENTS.search(update)
     if found is None:
         return None
-    size = len(found.group(1)) // 2 + 4096
+    size = len(found.group(1)) + 4096  # pyHanko counts the placeholder in hex digits
     return size + size % 2
 
 
