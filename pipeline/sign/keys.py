@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.sign.signers import Signer, SimpleSigner
@@ -100,7 +100,6 @@ class RemoteSigner(Signer):
             size = (self.signing_cert.public_key.bit_size + 7) // 8
             return bytes(size if algo != "ecdsa" else 2 * size + 8)
         hash_algo = get_pyca_cryptography_hash(digest_algorithm)
-        from cryptography.hazmat.primitives import hashes
         digest = hashes.Hash(hash_algo)
         digest.update(data)
         handle = self.service.submit(digest.finalize(), digest_algorithm, algo)

@@ -51,4 +51,4 @@ def _pinned(placement: tuple[int, float, float, float, float] | None) -> Placeme
 
 
 def _visible(box: Box, style: BaseStampStyle) -> Visible:
-    return Visible(box.page, box.as_tuple(), style, {})
+    return Visible(box.page, box.as_tuple(), style)

@@ -38,7 +38,6 @@ class Visible:
     page: int
     box: tuple[float, float, float, float]
     style: BaseStampStyle
-    text: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -98,8 +97,7 @@ class PdfSignatureMaker:
         reserved = self.reserved  # other documents in flight may change the shared value
         try:
             await pdf_signer.async_sign_pdf(
-                writer, output=out, bytes_reserved=reserved,
-                appearance_text_params=visible.text if visible else None)
+                writer, output=out, bytes_reserved=reserved)
         except PyHankoSigningError as exc:
             if reserved is not None and _TOO_SMALL.search(str(exc)):
                 self.reserved = None  # grew beyond the learnt size: size it again
