@@ -78,7 +78,7 @@ from pipeline.models import (  # noqa: E402
     TextSource,
 )
 from pipeline.reuse import citizen_profile, dossier  # noqa: E402
-from pipeline.store import DocumentStore, document_id, open_store  # noqa: E402
+from pipeline.store import DocumentStore, document_id, open_store, record_bytes  # noqa: E402
 from tests.s3_server import Radosgw, start_radosgw  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "store"
@@ -437,7 +437,7 @@ def _hex(rng: random.Random) -> str:
 
 def body_of(record: DocumentRecord) -> bytes:
     """The bytes ``put_record`` writes (the same serialisation)."""
-    return json.dumps(record.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    return record_bytes(record)
 
 
 # -- measuring -------------------------------------------------------------------------------
@@ -655,7 +655,7 @@ def lookups(store: DocumentStore, raw: Minio, truth: Truth, count: int,
 
     cases: list[tuple[str, str, Sequence[str], Callable[[str], bool]]] = [
         ("id-index", "by ID: index row (`Index.document`)", ids, by_id),
-        ("id-record", "by ID: full record (`DocumentStore.get_record`: HEAD + GET, verified)",
+        ("id-record", "by ID: full record (`DocumentStore.get_record`: one GET, verified)",
          ids, record),
         ("id-raw", "by ID: raw minio `get_object` of the same record object", ids, raw_get),
         ("citizen-index", "by citizen: documents (`Index.citizen_documents`)", citizens,
@@ -840,8 +840,7 @@ def run_reindex(home: Path, env: dict[str, str], before: dict[str, Any], truth: 
 class Breakdown:
     listing: float  # one full listing of documents/ (the CLI lists twice)
     sample: int
-    head_get: float  # per record: get_record (HEAD + GET + verify + parse)
-    get_only: float  # per record: one verified GET + parse
+    fetch: float  # per record: get_record (one GET, verified, parsed)
     insert: float  # per record: Index.rebuild of the parsed records (rows + inserts)
 
 
@@ -854,13 +853,8 @@ def reindex_breakdown(store: DocumentStore, sample: int, rng: random.Random) -> 
     t = time.perf_counter()
     for key in chosen:
         store.get_record(key.split("/")[1])
-    head_get = (time.perf_counter() - t) / len(chosen)
-    records = []
-    t = time.perf_counter()
-    for key in chosen:
-        with store.objects.open(key) as src:  # the S3 stream checks x-amz-meta-sha256 at EOF
-            records.append(DocumentRecord.from_dict(json.loads(src.read())))
-    get_only = (time.perf_counter() - t) / len(chosen)
+    fetch = (time.perf_counter() - t) / len(chosen)
+    records = [store.get_record(key.split("/")[1]) for key in chosen]
     scratch = OUT / "breakdown.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{scratch}{suffix}").unlink(missing_ok=True)
@@ -871,7 +865,7 @@ def reindex_breakdown(store: DocumentStore, sample: int, rng: random.Random) -> 
         insert = (time.perf_counter() - t) / len(chosen)
     finally:
         index.close()
-    return Breakdown(listing, len(chosen), head_get, get_only, insert)
+    return Breakdown(listing, len(chosen), fetch, insert)
 
 
 def revoke_some(store: DocumentStore, truth: Truth, rng: random.Random, count: int) -> list[str]:
@@ -983,10 +977,8 @@ def report(args: argparse.Namespace, command: str, facts: str, truth: Truth, ing
         "| --- | --- | --- |",
         f"| list `documents/` (the command lists it twice: to count, then to read) | "
         f"{ms(parts.listing / n)} | {2 * parts.listing:.1f} |",
-        f"| fetch a record with `get_record` (HEAD, then GET, verify, parse) | "
-        f"{ms(parts.head_get)} | {parts.head_get * n:.1f} |",
-        f"| — the same with one verified GET (no HEAD) + parse | {ms(parts.get_only)} | "
-        f"{parts.get_only * n:.1f} |",
+        f"| fetch a record with `get_record` (one GET, checksum verified, parsed) | "
+        f"{ms(parts.fetch)} | {parts.fetch * n:.1f} |",
         f"| `Index.rebuild` of parsed records (rows, batched inserts, renumbering) | "
         f"{ms(parts.insert)} | {parts.insert * n:.1f} |",
         "",

@@ -345,3 +345,45 @@ def test_sqlite_lookups_use_indexes(tmp_path: Path) -> None:
     for what, statement in plans.items():
         plan = " ".join(index.explain(statement))
         assert "SEARCH" in plan and "SCAN" not in plan, (what, plan)
+
+
+def test_concurrent_puts_are_all_indexed_and_named_in_signing_order(
+        store: DocumentStore) -> None:
+    """Eight threads writing at once (the watcher's and the signer's pools): every record is
+    indexed, and a dossier's results are numbered by signing time, not by who wrote first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = store.index
+    assert index is not None
+
+    def one(n: int) -> str:
+        record = make_record(f"c{n}", "quyet_dinh", {"ma_ho_so": DOSSIER, "so_dinh_danh": CITIZEN})
+        store.put_record(record)
+        if n % 2:  # half become results, signed at a time that does not follow n's order
+            record = sign(store, record, "official", f"2024-03-20T{(37 * n) % 24:02d}:00:00+07:00")
+        return record.id
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(one, range(40)))
+    assert index.count() == 40
+    assert {d.document.id for d in index.citizen_documents(CITIZEN)} == set(ids)
+    results = [d for d in index.dossier_documents(DOSSIER) if d.kind == "result"]
+    assert len(results) == 20
+    times = [d.document.result_signed_at or "" for d in results]
+    assert times == sorted(times)
+    assert [d.result_name for d in results] == [f"{DOSSIER}-KQ{n:02d}" for n in range(1, 21)]
+
+
+def test_a_result_that_leaves_its_dossier_frees_its_name(store: DocumentStore) -> None:
+    """Renumbering follows the dossiers the record was a result of, not only the new ones."""
+    docs = populate(store)
+    index = store.index
+    assert index is not None
+    import dataclasses
+
+    moved = dataclasses.replace(docs["extract"], fields=make_fields(
+        {"ma_ho_so": OTHER_DOSSIER, "so_dinh_danh": CITIZEN}))
+    store.put_record(moved)
+    assert index.resolve_result(f"{DOSSIER}-KQ01") == docs["decision"].id
+    assert index.resolve_result(f"{DOSSIER}-KQ02") is None
+    assert index.resolve_result(f"{OTHER_DOSSIER}-KQ01") == moved.id

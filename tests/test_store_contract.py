@@ -121,6 +121,7 @@ def test_bytes_round_trip_with_checksum(backend: Backend) -> None:
         "documents/x/text.txt", len(data), sha256_bytes(data), "text/plain")
     assert backend.store.stat("documents/x/text.txt") == info
     assert _read(backend.store, "documents/x/text.txt") == data
+    assert backend.store.read_verified("documents/x/text.txt") == data
 
 
 def test_empty_object_round_trips(backend: Backend) -> None:
@@ -181,6 +182,8 @@ def test_missing_keys(backend: Backend) -> None:
     assert backend.store.stat("documents/none/record.json") is None
     with pytest.raises(NotFound):
         backend.store.open("documents/none/record.json")
+    with pytest.raises(NotFound):
+        backend.store.read_verified("documents/none/record.json")
 
 
 @pytest.mark.parametrize("key", ["../etc/passwd", "/abs", "a//b", "A", "a/../b", ""])
@@ -266,6 +269,8 @@ def test_a_flipped_byte_in_a_record_is_detected(backend: Backend) -> None:
     backend.tamper(key, _flip(body, len(body) // 2))
     with pytest.raises(IntegrityError):
         store.get_record(rec.id)
+    with pytest.raises(IntegrityError):
+        backend.store.read_verified(key)
 
 
 # -- documents -------------------------------------------------------------------------

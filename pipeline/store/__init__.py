@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pipeline.store.base import ObjectInfo, ObjectStore
-from pipeline.store.documents import DocumentStore, open_store
+from pipeline.store.documents import DocumentStore, open_store, record_bytes
 from pipeline.store.ids import document_id, is_document_id
 from pipeline.store.local import LocalObjectStore
 
@@ -26,6 +26,7 @@ __all__ = [
     "document_id",
     "is_document_id",
     "open_store",
+    "record_bytes",
 ]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from pipeline.errors import StoreError
+from pipeline.errors import IntegrityError, StoreError
 
 #: Keys are ``/``-separated lowercase segments: nothing a path or URL could misread.
 _KEY = re.compile(r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")
@@ -18,6 +18,13 @@ def check_key(key: str) -> str:
     if not _KEY.match(key) or ".." in key:
         raise StoreError(f"Khóa lưu trữ không hợp lệ: {key!r}")
     return key
+
+
+def corrupt(key: str) -> IntegrityError:
+    return IntegrityError(
+        f"Dữ liệu {key} trong kho không khớp mã kiểm tra (có thể đã bị hỏng); không trả về. "
+        "Hãy báo quản trị viên khôi phục từ bản sao lưu."
+    )
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,12 @@ class ObjectStore(Protocol):
         ...
 
     def stat(self, key: str) -> ObjectInfo | None: ...
+
+    def read_verified(self, key: str) -> bytes:
+        """The whole object, checked against its stored checksum (:class:`IntegrityError`
+        if it does not match); :class:`NotFound` if absent. One round trip where the backend
+        returns the checksum with the bytes."""
+        ...
 
     def list(self, prefix: str) -> Iterator[str]:
         """Keys under ``prefix`` (a ``/``-terminated folder-like prefix), in sorted order."""

@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from pipeline.errors import IntegrityError, NotFound, StoreError
 from pipeline.hashing import CHUNK, sha256_file
-from pipeline.store.base import ObjectInfo, check_key
+from pipeline.store.base import ObjectInfo, check_key, corrupt
 
 
 class LocalObjectStore:
@@ -117,6 +117,16 @@ class LocalObjectStore:
             return (self._objects / key).open("rb")
         except FileNotFoundError as exc:
             raise NotFound(f"Kho không có đối tượng {key}.") from exc
+
+    def read_verified(self, key: str) -> bytes:
+        info = self.stat(key)
+        if info is None:
+            raise NotFound(f"Kho không có đối tượng {key}.")
+        with self.open(key) as src:
+            data = src.read()
+        if hashlib.sha256(data).hexdigest() != info.sha256:
+            raise corrupt(key)
+        return data
 
     def stat(self, key: str) -> ObjectInfo | None:
         check_key(key)

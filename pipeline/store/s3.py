@@ -153,17 +153,21 @@ class S3ObjectStore:
                   immutable: bool = False) -> ObjectInfo:
         check_key(key)
         sha = hashlib.sha256(data).hexdigest()
-        return self._put(key, lambda: io.BytesIO(data), len(data), sha, media_type, immutable)
+        return self._put(key, lambda: io.BytesIO(data), len(data), sha, media_type, immutable,
+                         body=data)
 
     def _put(self, key: str, source: Callable[[], BinaryIO], size: int, sha256: str,
-             media_type: str, immutable: bool) -> ObjectInfo:
+             media_type: str, immutable: bool, body: bytes | None = None) -> ObjectInfo:
+        """Store ``size`` bytes from ``source``; ``body``, when given, is those bytes already
+        in memory and already hashed (nothing can change them under us)."""
         self._ensure_bucket()
         info = ObjectInfo(key, size, sha256, media_type)
         if size <= self.part_size:
-            with source() as src:
-                body = src.read(size + 1)
-            if len(body) != size or hashlib.sha256(body).hexdigest() != sha256:
-                raise _changed(key, sha256, hashlib.sha256(body).hexdigest())
+            if body is None:
+                with source() as src:
+                    body = src.read(size + 1)
+                if len(body) != size or hashlib.sha256(body).hexdigest() != sha256:
+                    raise _changed(key, sha256, hashlib.sha256(body).hexdigest())
             if immutable and self._conditional:
                 try:
                     self._call(f"ghi {key}",
@@ -250,6 +254,11 @@ class S3ObjectStore:
             raise
         raw = _VerifiedStream(response, key, sha, size, self)
         return typing.cast(BinaryIO, io.BufferedReader(raw, CHUNK))
+
+    def read_verified(self, key: str) -> bytes:
+        # The GET carries the checksum header and the stream checks it at the end.
+        with self.open(key) as src:
+            return src.read()
 
     def stat(self, key: str) -> ObjectInfo | None:
         check_key(key)
