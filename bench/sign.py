@@ -198,7 +198,7 @@ def set_up(work: Path, docs: int) -> Env:
     shutil.rmtree(template, ignore_errors=True)
     ingest_settings = dataclasses.replace(settings, store=StoreSettings(path=str(template)))
     with Pipeline(ingest_settings) as pipeline:
-        ids = [pipeline.ingest(path).id for path in inputs]
+        ids = [r.id for path in inputs for r in pipeline.ingest(path)]
     if len(set(ids)) != len(ids):
         raise SystemExit("generated documents are not all distinct")
     boxes = []

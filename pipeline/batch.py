@@ -11,32 +11,57 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError, SohoaError
+from pipeline.intake.hints import IntakeHints
 from pipeline.models import DocumentRecord, Failure
 from pipeline.process import Events, Pipeline
 
 log = logging.getLogger(__name__)
 
-#: Files a scanner, an editor or an OS leaves behind while writing: never documents.
-_SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".swp")
-_SKIPPED_NAMES = ("thumbs.db", "desktop.ini")
+#: Files a scanner, an editor, a copy tool (browsers, WinSCP) or an OS leaves behind while
+#: writing: never documents. Names starting with "." (rsync's temporary files, macOS "._x")
+#: or "~$" (Office locks) are skipped too.
+_SKIPPED_SUFFIXES = (".tmp", ".temp", ".part", ".crdownload", ".partial", ".download",
+                     ".opdownload", ".filepart", ".swp", ".swx", "~")
+_SKIPPED_NAMES = ("thumbs.db", "ehthumbs.db", "desktop.ini")
 
 
 @dataclass(frozen=True)
 class BatchItem:
+    """One file's outcome: its documents (several for a stack cut at cover sheets), or why
+    it was refused. ``record`` is the first document, for callers of one-document files."""
+
     path: Path
     record: DocumentRecord | None
     failure: Failure | None
     seconds: float
+    #: Every document made from the file, in page order; ``(record,)`` when not given.
+    records: tuple[DocumentRecord, ...] = ()
+    #: Handed to the workers instead (a broker is configured): the job's content hash.
+    queued: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.records and self.record is not None:
+            object.__setattr__(self, "records", (self.record,))
 
     @property
     def ok(self) -> bool:
         return self.failure is None
 
     def to_dict(self) -> dict[str, object]:
+        """The first document's record, or the failure."""
         if self.record is not None:
             return self.record.to_dict()
+        if self.queued is not None:
+            return {"id": None, "status": "queued",
+                    "source": {"filename": self.path.name, "sha256": self.queued}}
         assert self.failure is not None
         return self.failure.to_dict()
+
+    def to_dicts(self) -> list[dict[str, object]]:
+        """One object per document (the JSON Lines of ``ingest --json``), or the failure."""
+        if self.records:
+            return [r.to_dict() for r in self.records]
+        return [self.to_dict()]
 
 
 def is_candidate(path: Path) -> bool:
@@ -61,11 +86,14 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 def process_one(pipeline: Pipeline, path: Path, station: str | None = None,
-                events: Events | None = None) -> BatchItem:
+                events: Events | None = None, hints: IntakeHints | None = None) -> BatchItem:
+    """Ingest one file, turning a refusal into a :class:`Failure`; ``hints`` are what the
+    station or a sidecar says about the file."""
     started = time.perf_counter()
     try:
-        record = pipeline.ingest(path, station, events)
-        return BatchItem(path, record, None, time.perf_counter() - started)
+        records = pipeline.ingest(path, station, events, hints)
+        return BatchItem(path, records[0] if records else None, None,
+                         time.perf_counter() - started, tuple(records))
     except SohoaError as exc:
         log.warning("rejected %s: %s (%s)", path.name, exc.code, exc.detail or "")
         failure = Failure(filename=path.name, code=exc.code, message=exc.message,

@@ -19,13 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import SohoaError
+from pipeline.errors import ExitCode, SohoaError
 
 ENV_PREFIX = "SOHOA_"
 
 
 class ConfigError(SohoaError):
+    """A setting is wrong or missing: the user's to fix, so a usage error (exit 2)."""
+
     code = "cau-hinh-sai"
+    exit_code = ExitCode.USAGE
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,26 @@ class WatchSettings:
     #: Where processed and rejected files go; relative paths are inside the watched folder.
     done_dir: str = "done"
     quarantine_dir: str = "quarantine"
+    #: The scanning stations file (TOML, see ``scanners/stations.toml``); ``SOHOA_WATCH_STATIONS``.
+    stations: str = ""
+
+
+@dataclass(frozen=True)
+class WorkSettings:
+    """Distributed work (Celery on the broker of ``broker_url``)."""
+
+    #: Seconds before a task taken by a worker that died (SIGKILL, power cut) is handed to
+    #: another; longer than the slowest page (``ocr.page_timeout``), shorter than staff's
+    #: patience.
+    visibility_timeout: float = 900.0
+    #: Attempts of a task failing for a passing reason (store or broker away), with backoff.
+    retries: int = 8
+    #: Longest wait between two attempts, seconds.
+    retry_backoff_max: float = 120.0
+    #: Port of the worker's Prometheus metrics (``/metrics``); 0 = not served.
+    metrics_port: int = 0
+    #: Celery queue of the tasks.
+    queue: str = "sohoa"
 
 
 @dataclass(frozen=True)
@@ -216,6 +239,8 @@ class Settings:
     station: str = "mac-dinh"
     #: Parallel OCR processes; 0 means one per CPU core.
     jobs: int = 0
+    #: The Celery broker (``redis://127.0.0.1:6379/0``); empty = everything in-process.
+    broker_url: str = ""
     store: StoreSettings = field(default_factory=StoreSettings)
     index: IndexSettings = field(default_factory=IndexSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
@@ -223,6 +248,7 @@ class Settings:
     fields: FieldSettings = field(default_factory=FieldSettings)
     review: ReviewSettings = field(default_factory=ReviewSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
+    work: WorkSettings = field(default_factory=WorkSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     sign: SignSettings = field(default_factory=SignSettings)
 
@@ -250,7 +276,30 @@ def load_settings(
                 f"Không đọc được tệp cấu hình {path}: {exc}", detail=repr(exc)
             ) from exc
     settings: Settings = _build(Settings, data, env, ENV_PREFIX, str(path or "môi trường"))
-    return settings
+    return dataclasses.replace(settings, store=with_env_aliases(settings.store, env))
+
+
+#: Prefix of the short environment names accepted for ``[store] s3_*`` settings.
+ENV_ALIAS_PREFIX = "SOHOA_S3_"
+_CANONICAL_PREFIX = "SOHOA_STORE_S3_"
+
+
+def with_env_aliases(store: StoreSettings,
+                     environ: Mapping[str, str] | None = None) -> StoreSettings:
+    """``store`` with ``SOHOA_S3_<NAME>`` applied to each ``s3_<name>`` field, unless the
+    canonical ``SOHOA_STORE_S3_<NAME>`` is set too (it has already been read and wins)."""
+    env = os.environ if environ is None else environ
+    hints = typing.get_type_hints(StoreSettings)
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(StoreSettings):
+        if not f.name.startswith("s3_"):
+            continue
+        name = f.name.removeprefix("s3_").upper()
+        alias, canonical = ENV_ALIAS_PREFIX + name, _CANONICAL_PREFIX + name
+        if alias in env and canonical not in env:
+            changes[f.name] = _coerce(hints[f.name], env[alias], alias)
+    return dataclasses.replace(store, **changes) if changes else store  # type: ignore[arg-type]
+
 
 
 def _find_config_file(env: Mapping[str, str]) -> Path | None:

@@ -169,6 +169,30 @@ class SourceInfo:
                    src.received_at)
 
 
+@dataclass(frozen=True)
+class PartInfo:
+    """Which pages of the original a document covers, when a stack scanned as one file was
+    cut at cover sheets (``pipeline.intake.coversheet``); the document's own pages are
+    numbered from 1, ``pages[i]`` is the original's number of its page ``i + 1``."""
+
+    #: The part's name in its ID (``document_id(sha256, key)``), e.g. "p3-7".
+    key: str
+    pages: tuple[int, ...]
+    #: The cover sheet that opened the part (page of the original), if any.
+    cover_page: int | None = None
+    #: The dossier code that cover sheet gives.
+    ma_ho_so: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "pages": list(self.pages), "cover_page": self.cover_page,
+                "ma_ho_so": self.ma_ho_so}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PartInfo:
+        return cls(str(data["key"]), tuple(int(n) for n in data["pages"]),
+                   data.get("cover_page"), data.get("ma_ho_so"))
+
+
 def _json_copy(value: Any) -> Any:
     """A copy of nested dicts and lists (what JSON holds), so callers cannot alter a record."""
     if isinstance(value, dict):
@@ -197,11 +221,21 @@ class DocumentRecord:
     doc_type_confidence: float = 0.0
     #: Signatures added by sohoa, oldest first; ``artifacts["signed"]`` is the newest version.
     signatures: tuple[SignatureInfo, ...] = ()
+    #: Set when the document is part of a file cut at cover sheets; None for a whole file.
+    part: PartInfo | None = None
+    #: The administrative procedure the scanning station or a sidecar named (not read).
+    procedure: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data. Built by hand: ``dataclasses.asdict`` deep-copies every field
-        value, which made serialising a record most of a put's own CPU time."""
+        value, which made serialising a record most of a put's own CPU time. ``part`` and
+        ``procedure`` appear only when set, so whole-file records read as before."""
         flat = dataclasses.asdict
+        optional: dict[str, Any] = {}
+        if self.part is not None:
+            optional["part"] = self.part.to_dict()
+        if self.procedure is not None:
+            optional["procedure"] = self.procedure
         return {
             "id": self.id, "status": self.status, "doc_type": self.doc_type,
             "source": flat(self.source), "pages": [flat(p) for p in self.pages],
@@ -211,6 +245,7 @@ class DocumentRecord:
             "schema_version": self.schema_version,
             "doc_type_confidence": self.doc_type_confidence,
             "signatures": [flat(s) for s in self.signatures],
+            **optional,
         }
 
     @classmethod
@@ -232,6 +267,8 @@ class DocumentRecord:
             schema_version=int(data.get("schema_version", SCHEMA_VERSION)),
             doc_type_confidence=float(data.get("doc_type_confidence", 0.0)),
             signatures=tuple(SignatureInfo(**s) for s in data.get("signatures", ())),
+            part=PartInfo.from_dict(data["part"]) if data.get("part") else None,
+            procedure=data.get("procedure") or None,
         )
 
     def with_status(self, status: Status) -> DocumentRecord:

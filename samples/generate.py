@@ -303,6 +303,7 @@ def load_manifest(out_dir: Path) -> tuple[dict[str, object], list[SampleInfo]]:
 # ---------------------------------------------------------------- committed examples
 
 EXAMPLE_SEED = 30  # Decree 30/2020/NĐ-CP
+STACK_SEED = 7  # issue 7: cover sheets (samples.stack)
 
 
 def write_examples(out_dir: Path, seed: int = EXAMPLE_SEED) -> list[SampleInfo]:
@@ -356,7 +357,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="force this resolution for every raster (default: per level)")
     parser.add_argument("--examples", type=Path, metavar="DIR",
                         help="write the small committed demo set into DIR instead")
+    parser.add_argument("--stack", type=Path, metavar="DIR",
+                        help="write a stack of dossiers with cover sheets (one scan) into DIR")
     args = parser.parse_args(argv)
+    if args.stack is not None:
+        from samples.stack import write_stack
+
+        stack = write_stack(args.stack, args.seed or STACK_SEED)
+        print(f"wrote {stack.path} ({stack.pages} pages, cover sheets on pages "
+              f"{', '.join(map(str, stack.covers))})")
+        return 0
     try:
         if args.examples is not None:
             infos = write_examples(args.examples)

@@ -48,6 +48,28 @@ class StabilityTracker:
         stable = [(s.since, p) for p, s in self._seen.items() if now - s.since >= quiet]
         return [p for _, p in sorted(stable)]
 
+    def unchanged(self, path: Path) -> bool:
+        """Whether ``path`` is still as last observed; if not, its quiet period starts again.
+
+        Checked right before a file is taken, since handling the files before it may have
+        taken longer than the quiet period.
+        """
+        seen = self._seen.get(path)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            self._seen.pop(path, None)
+            return False
+        if seen is not None and (seen.size, seen.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            return True
+        self._seen[path] = _Seen(st.st_size, st.st_mtime_ns, self.clock())
+        return False
+
+    def is_stable(self, path: Path) -> bool:
+        """Whether ``path`` was observed and stayed unchanged for the quiet period."""
+        seen = self._seen.get(path)
+        return seen is not None and self.clock() - seen.since >= self.quiet_seconds
+
     def pending(self) -> int:
         return len(self._seen)
 

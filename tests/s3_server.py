@@ -101,6 +101,36 @@ class Radosgw:
         if purge:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
+    def stop_gateway(self) -> None:
+        """The S3 side goes away (connections refused); the data stays in the OSD."""
+        proc = self.processes["rgw"]
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def start_gateway(self, deadline: float = 60.0) -> None:
+        argv = [str(a) for a in self.processes["rgw"].args]  # type: ignore[union-attr]
+        with (self.workdir / "log" / "rgw.out").open("ab") as out:
+            self.processes["rgw"] = subprocess.Popen(
+                argv, cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                start_new_session=True, preexec_fn=_die_with_parent)
+        end = time.monotonic() + deadline
+        while True:
+            try:
+                _probe(self.endpoint)
+                return
+            except _Retryable:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.2)
+
+
+#: The cluster this process started (the fault tests take its gateway away for a while).
+RUNNING: list[Radosgw] = []
+
 
 def start_radosgw(*, deadline: float = 60.0, memstore_bytes: int = 1 << 30) -> Radosgw:
     """Build and start the cluster; raise :class:`S3ServerError` (cleaned up) on failure."""
@@ -120,7 +150,9 @@ def start_radosgw(*, deadline: float = 60.0, memstore_bytes: int = 1 << 30) -> R
         if isinstance(exc, S3ServerError):
             raise S3ServerError(f"{exc}\n{logs}") from exc
         raise
-    return Radosgw(work, endpoint, time.monotonic() - started, cluster.processes)
+    server = Radosgw(work, endpoint, time.monotonic() - started, cluster.processes)
+    RUNNING.append(server)
+    return server
 
 
 class _Cluster:

@@ -44,7 +44,7 @@ class SignEnv:
             path.write_bytes(render_pdf(doc).pdf)
             paths.append(path)
         with Pipeline(self.settings) as pipeline:
-            return [pipeline.ingest(p).id for p in paths]
+            return [r.id for p in paths for r in pipeline.ingest(p)]
 
 
 @contextmanager

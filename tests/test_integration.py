@@ -53,7 +53,7 @@ def test_born_digital_pdf_is_read_from_its_text_layer_never_ocred(
 
     monkeypatch.setattr("pipeline.ocr.reader.read_scan", no_ocr)
     sample = pick(corpus, born_digital=True, level=Level.CLEAN)
-    record = pipeline.ingest(sample.path)
+    [record] = pipeline.ingest(sample.path)
     assert {p.text_source for p in record.pages} == {TextSource.TEXT_LAYER}
     assert cer(sample.gt_text, record.text) == 0.0
     # Kept as it is: the searchable variant is the original itself.
@@ -63,7 +63,7 @@ def test_born_digital_pdf_is_read_from_its_text_layer_never_ocred(
 def test_scanned_page_is_ocred_in_vietnamese(corpus: dict[str, SampleInfo],
                                              pipeline: Pipeline) -> None:
     sample = pick(corpus, born_digital=False, level=Level.SCANNED)
-    record = pipeline.ingest(sample.path)
+    [record] = pipeline.ingest(sample.path)
     assert {p.text_source for p in record.pages} == {TextSource.OCR}
     assert record.text == unicodedata.normalize("NFC", record.text)
     assert cer(sample.gt_text, record.text) < SCANNED_CER
@@ -87,7 +87,7 @@ def test_searchable_pdf_carries_the_words(corpus: dict[str, SampleInfo], pipelin
     if not candidates:
         pytest.skip(f"the corpus has no {fmt} sample")
     sample = candidates[0]
-    record = pipeline.ingest(sample.path)
+    [record] = pipeline.ingest(sample.path)
     pdf = pipeline.store.read(record.artifacts[Variant.SEARCHABLE.value])
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         assert len(doc.pages) == sample.pages
@@ -104,7 +104,7 @@ def test_mixed_pdf_decides_page_by_page(corpus: dict[str, SampleInfo], pipeline:
             mixed.pages.extend(src.pages)
     path = tmp_path / "hon-hop.pdf"
     mixed.save(path)
-    record = pipeline.ingest(path)
+    [record] = pipeline.ingest(path)
     kinds = [p.text_source for p in record.pages]
     assert kinds == [TextSource.TEXT_LAYER] * digital.pages + [TextSource.OCR] * scanned.pages
     text = pdftotext(pipeline.store.read(record.artifacts["searchable"]))
@@ -114,10 +114,10 @@ def test_mixed_pdf_decides_page_by_page(corpus: dict[str, SampleInfo], pipeline:
 def test_duplicate_bytes_return_the_existing_document(corpus: dict[str, SampleInfo],
                                                       pipeline: Pipeline, tmp_path: Path) -> None:
     sample = pick(corpus, born_digital=True, level=Level.CLEAN)
-    first = pipeline.ingest(sample.path)
+    [first] = pipeline.ingest(sample.path)
     copy = tmp_path / "ban-sao.pdf"
     copy.write_bytes(sample.path.read_bytes())
-    again = pipeline.ingest(copy)
+    [again] = pipeline.ingest(copy)
     assert again.status is Status.DUPLICATE
     assert again.id == first.id
     assert len(list(pipeline.store.records())) == 1

@@ -54,7 +54,7 @@ def ink_under(page: np.ndarray, boxes: list[tuple[float, float, float, float]]) 
                          ids=["straight", "upside-down", "on-its-side", "skewed-4deg"])
 def test_searchable_copy_is_pdfa_and_words_overlay_the_image(
         tmp_path: Path, pipeline: Pipeline, turned: int, skew: float) -> None:
-    record = pipeline.ingest(scan(tmp_path, f"scan-{turned}-{skew}.png", turned, skew))
+    [record] = pipeline.ingest(scan(tmp_path, f"scan-{turned}-{skew}.png", turned, skew))
     out = tmp_path / "searchable.pdf"
     out.write_bytes(pipeline.store.read(record.artifacts["searchable"]))
 

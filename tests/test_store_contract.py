@@ -20,7 +20,7 @@ import urllib3
 from minio import Minio
 from minio.error import S3Error
 
-from pipeline.config import ConfigError, Settings, StoreSettings, load_settings
+from pipeline.config import ConfigError, Settings, StoreSettings, load_settings, with_env_aliases
 from pipeline.errors import IntegrityError, NotFound, StoreError
 from pipeline.hashing import sha256_bytes, sha256_file, sha256_stream
 from pipeline.models import (
@@ -33,7 +33,7 @@ from pipeline.models import (
     Variant,
 )
 from pipeline.store import DocumentStore, LocalObjectStore, ObjectStore, document_id, open_store
-from pipeline.store.s3 import SHA256_META, S3ObjectStore, with_env_aliases
+from pipeline.store.s3 import SHA256_META, S3ObjectStore
 from tests.s3_server import S3Endpoint
 
 MiB = 1 << 20
@@ -469,20 +469,21 @@ def test_open_store_picks_s3_when_an_endpoint_is_set(tmp_path: Path, s3_server: 
     store.put_record(rec)
     assert store.get_record(rec.id) == rec
 
-    # The short environment names work as well ...
+    # The short environment names work as well (read with the rest of the
+    # settings, from the environment given to load_settings) ...
     monkeypatch.setenv("SOHOA_S3_ENDPOINT", s3_server.endpoint)
     monkeypatch.setenv("SOHOA_S3_ACCESS_KEY", s3_server.access_key)
     monkeypatch.setenv("SOHOA_S3_SECRET_KEY", s3_server.secret_key)
     monkeypatch.setenv("SOHOA_S3_BUCKET", s3_bucket)
     monkeypatch.setenv("SOHOA_S3_SECURE", "true" if s3_server.secure else "false")
     monkeypatch.setenv("SOHOA_S3_REGION", s3_server.region)
-    store = open_store(Settings(home=tmp_path))
-    assert isinstance(store.objects, S3ObjectStore)
-    assert store.get_record(rec.id) == rec
-    # ... and the canonical SOHOA_STORE_S3_* name, already read into the settings, wins.
-    monkeypatch.setenv("SOHOA_STORE_S3_BUCKET", "sohoa-other")
     empty = tmp_path / "sohoa.toml"
     empty.write_text("")
+    store = open_store(load_settings(config_file=empty))
+    assert isinstance(store.objects, S3ObjectStore)
+    assert store.get_record(rec.id) == rec
+    # ... and the canonical SOHOA_STORE_S3_* name wins.
+    monkeypatch.setenv("SOHOA_STORE_S3_BUCKET", "sohoa-other")
     chosen = open_store(load_settings(config_file=empty))
     assert isinstance(chosen.objects, S3ObjectStore)
     assert chosen.objects.bucket == "sohoa-other"

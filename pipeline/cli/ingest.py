@@ -45,7 +45,8 @@ def run_files(settings: Settings, files: list[Path], station: str | None, *,
         for item in process_many(pipeline, files, station, ProgressEvents(progress)):
             items.append(item)
             if as_json:
-                print_json(item.to_dict())
+                for line in item.to_dicts():  # a stack cut at cover sheets: one per part
+                    print_json(line)
     return items
 
 

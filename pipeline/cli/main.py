@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
-from pipeline.cli import citizen, demo, get, ingest, pki, sign, store_cmds, templates, watch
+from pipeline.cli import (
+    citizen,
+    demo,
+    get,
+    ingest,
+    pki,
+    sign,
+    store_cmds,
+    templates,
+    watch,
+    work,
+)
 from pipeline.cli.console import err, fail
 from pipeline.config import load_settings
 from pipeline.errors import SohoaError
@@ -24,6 +35,8 @@ app = typer.Typer(
 app.command("ingest")(ingest.ingest)
 app.command("get")(get.get)
 app.command("watch")(watch.watch)
+app.command("worker")(work.worker)
+app.command("status")(work.status)
 app.command("demo")(demo.demo)
 app.add_typer(templates.app, name="templates")
 app.add_typer(sign.app, name="sign")

@@ -268,6 +268,13 @@ class Index:
         with self._reading() as conn:
             return int(conn.scalar(select(func.count()).select_from(t.documents)) or 0)
 
+    def counts_by_station(self) -> dict[tuple[str, str], int]:
+        """Stored documents per (station, status): what ``sohoa status`` shows."""
+        query = (select(t.documents.c.source_station, t.documents.c.status, func.count())
+                 .group_by(t.documents.c.source_station, t.documents.c.status))
+        with self._reading() as conn:
+            return {(r[0], r[1]): int(r[2]) for r in conn.execute(query)}
+
     def citizen_documents(self, so_dinh_danh: str) -> list[CitizenDocument]:
         """The citizen's documents, oldest first."""
         query = (select(t.documents, t.citizens.c.role)
@@ -341,6 +348,14 @@ class Index:
         """Remove the tables (tests)."""
         t.metadata.drop_all(self._write)
         self._ready.clear()
+
+    # -- for tables of other modules on the same database (the job board) -----------------
+    def engine(self, write: bool = False) -> Engine:
+        return self._write if write else self._read
+
+    def transaction(self, write: bool = True) -> _Tx:
+        """A transaction with this index's error handling and, on SQLite, its writer lock."""
+        return self._writing() if write else self._reading()
 
     # -- internals ---------------------------------------------------------------------
     def _writing(self) -> _Tx:

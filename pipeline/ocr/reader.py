@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -77,10 +77,12 @@ class PageReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self, source: SourceFile, workdir: Path,
-             progress: Progress | None = None) -> list[PageText]:
-        """All pages in order; corrected page images are written under ``workdir``."""
-        jobs = self._pdf_jobs(source) if source.kind is FileKind.PDF else self._image_jobs(source)
+    def read(self, source: SourceFile, workdir: Path, progress: Progress | None = None,
+             numbers: Collection[int] | None = None) -> list[PageText]:
+        """The pages in order (only ``numbers`` when given: a distributed worker reads its
+        share); corrected page images are written under ``workdir``."""
+        jobs = (self._pdf_jobs(source, numbers) if source.kind is FileKind.PDF
+                else self._image_jobs(source, numbers))
         window = max(2, self.settings.workers * 2)
         pending: deque[Future[PageText]] = deque()
         pages: list[PageText] = []
@@ -110,10 +112,14 @@ class PageReader:
             collect(pending.popleft())
         return pages
 
-    def _image_jobs(self, source: SourceFile) -> Iterator[Frame]:
-        yield from image_pages(source.path)
+    def _image_jobs(self, source: SourceFile,
+                    numbers: Collection[int] | None) -> Iterator[Frame]:
+        for frame in image_pages(source.path):
+            if numbers is None or frame.number in numbers:
+                yield frame
 
-    def _pdf_jobs(self, source: SourceFile) -> Iterator[PageText | Frame]:
+    def _pdf_jobs(self, source: SourceFile,
+                  numbers: Collection[int] | None) -> Iterator[PageText | Frame]:
         ocr = self.settings.ocr
         with ExitStack() as stack:
             try:
@@ -129,6 +135,9 @@ class PageReader:
             stack.callback(_locked_close, rasters)
             for index, page in enumerate(plumber.pages):
                 number = index + 1
+                if numbers is not None and number not in numbers:
+                    page.close()
+                    continue
                 try:
                     box = _page_box(page)
                     words = page_words(page)

@@ -37,26 +37,41 @@ def needs_text_layer(pages: Sequence[PageText]) -> bool:
 def write_searchable(source: SourceFile, pages: Sequence[PageText], out: Path) -> list[str]:
     """Write the searchable PDF of ``source`` to ``out`` as PDF/A-2b, validated as written.
 
+    ``pages`` (numbered as in the source, in order) may be only some of the source's pages,
+    for a document cut from a stack at cover sheets: the copy then holds just those.
     Returns what kept it from being PDF/A (empty when it is): a scanner's PDF may carry
     constructs PDF/A forbids; it is then written as a plain PDF rather than not at all.
     """
+    keep = [p.number for p in pages]
     if source.kind is FileKind.PDF:
         pdf = pikepdf.open(source.path)
     elif all(p.display for p in pages):
         # Every page image was written by OCR workers already: wrap those, nothing re-encoded.
         pdf = pikepdf.open(io.BytesIO(pages_pdf(pages)))
-        pages = [replace(p, display=None, rotate=0) for p in pages]
+        pages = [replace(p, number=i, display=None, rotate=0) for i, p in enumerate(pages, 1)]
+        keep = [p.number for p in pages]
     else:
-        pdf = pikepdf.open(io.BytesIO(image_pdf(source.path, [p.dpi for p in pages])))
+        dpis = {p.number: p.dpi for p in pages}
+        frames = max(source.page_count, *keep)
+        pdf = pikepdf.open(io.BytesIO(image_pdf(
+            source.path, [dpis.get(n, pages[0].dpi) for n in range(1, frames + 1)])))
     with pdf:
         apply_corrections(pdf, pages)
         graft(pdf, pages)
+        _keep_only(pdf, set(keep))
         try:
             pdfa.save(pdf, out, PDFA_FLAVOUR)
         except pdfa.PdfaError as exc:
             pdf.save(out)
             return [f"{f.rule}: {f.message}" for f in exc.report.findings] or [str(exc)]
     return []
+
+
+def _keep_only(pdf: pikepdf.Pdf, numbers: set[int]) -> None:
+    """Drop the pages (1-based) not in ``numbers``; objects only they used are not saved."""
+    for index in reversed(range(len(pdf.pages))):
+        if index + 1 not in numbers:
+            del pdf.pages[index]
 
 
 Layout = Callable[[float, float, tuple[float, float]], tuple[float, float, float, float]]

@@ -60,6 +60,12 @@ class ObjectStore(Protocol):
         returns the checksum with the bytes."""
         ...
 
+    def remove(self, key: str) -> None:
+        """Delete a replaceable object (missing is fine). Only scratch data is ever removed:
+        :class:`DocumentStore` refuses anything outside ``work/``; write-once objects under
+        retention are protected by the server as well."""
+        ...
+
     def list(self, prefix: str) -> Iterator[str]:
         """Keys under ``prefix`` (a ``/``-terminated folder-like prefix), in sorted order."""
         ...

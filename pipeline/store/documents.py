@@ -65,12 +65,10 @@ def open_store(settings: Settings) -> DocumentStore:
     from pipeline.index import open_index  # the index (issue 6); connects on first use
 
     index = open_index(settings)
-    if settings.store.s3_endpoint or os.environ.get("SOHOA_S3_ENDPOINT"):
-        from pipeline.store.s3 import S3ObjectStore, with_env_aliases  # imports the SDK
+    if settings.store.s3_endpoint:
+        from pipeline.store.s3 import S3ObjectStore  # imports the SDK
 
-        store = with_env_aliases(settings.store)
-        if store.s3_endpoint:
-            return DocumentStore(S3ObjectStore.from_settings(store), index)
+        return DocumentStore(S3ObjectStore.from_settings(settings.store), index)
     return DocumentStore(LocalObjectStore(settings.store_path), index)
 
 
@@ -158,6 +156,21 @@ class DocumentStore:
     def stored(self, key: str) -> Artifact | None:
         info = self.objects.stat(key)
         return None if info is None else _artifact(info)
+
+    # -- scratch of distributed work: page results and images between workers ----------
+    def put_work(self, sha256: str, name: str, data: bytes | Path, media_type: str) -> str:
+        key = f"work/{sha256}/{name}"
+        if isinstance(data, Path):
+            self.objects.put_file(key, data, media_type=media_type, sha256=sha256_file(data)[0])
+        else:
+            self.objects.put_bytes(key, data, media_type=media_type)
+        return key
+
+    def clear_work(self, sha256: str) -> None:
+        for key in list(self.objects.list(f"work/{sha256}/")):
+            if not key.startswith("work/"):  # pragma: no cover - list is scoped
+                raise StoreError(f"Không được xóa {key}: chỉ xóa dữ liệu tạm trong work/.")
+            self.objects.remove(key)
 
     def put_audit(self, key: str, entry: dict[str, object]) -> None:
         body = json.dumps(entry, ensure_ascii=False, indent=2).encode("utf-8")

@@ -145,6 +145,11 @@ class LocalObjectStore:
                 self._write_meta(info)
             return info
 
+    def remove(self, key: str) -> None:
+        check_key(key)
+        for path in (self._objects / key, self._meta / (key + ".json")):
+            path.unlink(missing_ok=True)
+
     def list(self, prefix: str) -> Iterator[str]:
         base = self._objects / prefix.rstrip("/") if prefix else self._objects
         if not base.exists():

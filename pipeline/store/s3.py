@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import dataclasses
 import hashlib
 import io
 import os
@@ -36,7 +35,7 @@ import random
 import threading
 import time
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -49,36 +48,16 @@ from minio.error import InvalidResponseError, MinioException, S3Error, ServerErr
 from minio.helpers import MIN_PART_SIZE, check_bucket_name, genheaders
 from minio.retention import Retention
 
-from pipeline.config import StoreSettings, _coerce
+from pipeline.config import StoreSettings
 from pipeline.errors import IntegrityError, NotFound, StoreError
 from pipeline.hashing import CHUNK
 from pipeline.store.base import ObjectInfo, check_key
 
 #: User-metadata name of the checksum (``x-amz-meta-sha256`` on the wire).
 SHA256_META = "x-amz-meta-sha256"
-#: Prefix of the short environment names accepted for ``[store] s3_*`` settings.
-ENV_ALIAS_PREFIX = "SOHOA_S3_"
-_CANONICAL_PREFIX = "SOHOA_STORE_S3_"
 _AUTH_CODES = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch",
                          "InvalidToken", "ExpiredToken", "AuthorizationHeaderMalformed"})
 _T = TypeVar("_T")
-
-
-def with_env_aliases(store: StoreSettings,
-                     environ: Mapping[str, str] | None = None) -> StoreSettings:
-    """``store`` with ``SOHOA_S3_<NAME>`` applied to each ``s3_<name>`` field, unless the
-    canonical ``SOHOA_STORE_S3_<NAME>`` is set too (it has already been read and wins)."""
-    env = os.environ if environ is None else environ
-    hints = typing.get_type_hints(StoreSettings)
-    changes: dict[str, object] = {}
-    for f in dataclasses.fields(StoreSettings):
-        if not f.name.startswith("s3_"):
-            continue
-        name = f.name.removeprefix("s3_").upper()
-        alias, canonical = ENV_ALIAS_PREFIX + name, _CANONICAL_PREFIX + name
-        if alias in env and canonical not in env:
-            changes[f.name] = _coerce(hints[f.name], env[alias], alias)
-    return dataclasses.replace(store, **changes) if changes else store  # type: ignore[arg-type]
 
 
 class S3ObjectStore:
@@ -259,6 +238,11 @@ class S3ObjectStore:
         # The GET carries the checksum header and the stream checks it at the end.
         with self.open(key) as src:
             return src.read()
+
+    def remove(self, key: str) -> None:
+        check_key(key)
+        self._ensure_bucket()
+        self._call(f"xóa {key}", lambda: self.client.remove_object(self.bucket, key))
 
     def stat(self, key: str) -> ObjectInfo | None:
         check_key(key)
