@@ -54,6 +54,12 @@ OUT = ROOT / "bench" / "out" / "workers"
 TARGET_SCALING = 1.8
 
 
+def redis_version() -> str:
+    found = subprocess.run(["redis-server", "--version"], capture_output=True, text=True,
+                           check=False).stdout.split()
+    return next((w.removeprefix("v=") for w in found if w.startswith("v=")), "?")
+
+
 def make_documents(count_pages: int, per_doc: int, seed: int) -> list[Path]:
     """``count_pages`` scanned pages as documents of ``per_doc`` pages (distinct files)."""
     src = OUT / "samples"
@@ -190,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Command: `{command.strip()}` — {os.cpu_count()} cores, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}, "
-        f"{subprocess.run(['redis-server', '--version'], capture_output=True, text=True, check=False).stdout.split()[2]} "  # noqa: E501
+        f"Redis {redis_version()} "
         f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}).",
         "",
     ]

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from pipeline.clock import now_iso
 from pipeline.config import Settings
+from pipeline.errors import StoreError
 from pipeline.fields.kinds import KINDS
 from pipeline.fields.model import FieldValue
 from pipeline.fields.reader import QR_CONFIDENCE, FieldReader, FieldsResult
@@ -117,15 +118,30 @@ class Pipeline:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _already_stored(self, sha256: str) -> list[DocumentRecord]:
+        """The documents made from these bytes before: the whole file's record, or (a stack
+        cut at cover sheets) its parts' records found through the index."""
+        whole = self.store.find(sha256)
+        if whole is not None:
+            return [whole]
+        if self.store.index is None:
+            return []
+        try:
+            ids = self.store.index.documents_of_source(sha256)
+        except StoreError:
+            return []  # no index: the parts are found again after reading the pages
+        records = [self.store.get_record(i) for i in ids]
+        return sorted(records, key=lambda r: r.part.pages[0] if r.part else 0)
+
     def ingest(self, path: Path, station: str | None = None, events: Events | None = None,
                hints: IntakeHints | None = None) -> list[DocumentRecord]:
         """Process one file into its documents: one, or one per part of a stack cut at cover
         sheets. Raise :class:`InputError` (nothing stored) if the file is unreadable."""
         source = probe(path, self.settings, station)
         while True:
-            existing = self.store.find(source.sha256)
-            if existing is not None:
-                return [existing.with_status(Status.DUPLICATE)]
+            existing = self._already_stored(source.sha256)
+            if existing:
+                return [r.with_status(Status.DUPLICATE) for r in existing]
             with self._in_flight_lock:
                 twin = self._in_flight.get(source.sha256)
                 if twin is None:

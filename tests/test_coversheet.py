@@ -274,9 +274,20 @@ def test_stack_is_split_into_documents_of_their_dossiers(stack: StackInfo, pipel
     assert records[1].fields["ma_ho_so"]["source"] == "cover"  # the form has no QR code
     assert records[0].artifacts["original"] == records[1].artifacts["original"]
 
-    again = pipeline.ingest(stack.path)
+    class Pages:
+        read = 0
+
+        def started(self, source: object) -> None:
+            pass
+
+        def page_done(self, source: object, page: object) -> None:
+            self.read += 1
+
+    seen = Pages()
+    again = pipeline.ingest(stack.path, events=seen)
     assert [r.id for r in again] == [r.id for r in records]
     assert {r.status for r in again} == {Status.DUPLICATE}
+    assert seen.read == 0  # the parts are found through the index: nothing is read again
 
     # A file without cover sheet: one document as before, its dossier from the sidecar.
     form = tmp_path / "to-khai.pdf"

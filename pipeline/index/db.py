@@ -268,6 +268,13 @@ class Index:
         with self._reading() as conn:
             return int(conn.scalar(select(func.count()).select_from(t.documents)) or 0)
 
+    def documents_of_source(self, sha256: str) -> list[str]:
+        """IDs of the documents made from a file (several for a stack cut at cover sheets)."""
+        query = (select(t.documents.c.id).where(t.documents.c.source_sha256 == sha256)
+                 .order_by(t.documents.c.created_at, t.documents.c.id))
+        with self._reading() as conn:
+            return [str(r[0]) for r in conn.execute(query)]
+
     def counts_by_station(self) -> dict[tuple[str, str], int]:
         """Stored documents per (station, status): what ``sohoa status`` shows."""
         query = (select(t.documents.c.source_station, t.documents.c.status, func.count())
