@@ -106,7 +106,7 @@ def redis_restarted(cluster: Cluster) -> Outcome:
 
 
 def s3_away(cluster: Cluster) -> Outcome:
-    """The S3 gateway down for six seconds (connections refused) while pages are read."""
+    """The S3 gateway down for ten seconds (connections refused) while pages are read."""
     started = time.monotonic()
     shas = submit(cluster, _scans(cluster, "s3", 3))
     cluster.start_worker("a")
@@ -116,7 +116,7 @@ def s3_away(cluster: Cluster) -> Outcome:
     gateway = RUNNING[-1]
     gateway.stop_gateway()
     try:
-        time.sleep(6.0)
+        time.sleep(10.0)  # longer than three retries: Celery's default limit must not apply
     finally:
         gateway.start_gateway()
     return _finish(cluster, "s3-away", shas, started)

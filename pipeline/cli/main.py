@@ -15,6 +15,7 @@ from pipeline.cli import (
     get,
     ingest,
     pki,
+    serve,
     sign,
     store_cmds,
     templates,
@@ -37,6 +38,8 @@ app.command("get")(get.get)
 app.command("watch")(watch.watch)
 app.command("worker")(work.worker)
 app.command("status")(work.status)
+app.command("serve")(serve.serve)
+app.add_typer(serve.app, name="apikey")
 app.command("demo")(demo.demo)
 app.add_typer(templates.app, name="templates")
 app.add_typer(sign.app, name="sign")

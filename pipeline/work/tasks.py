@@ -149,7 +149,9 @@ def _guarded(stage: str, task: Task, sub: Submission, work: Callable[[], R]) -> 
         delay = min(rt.settings.work.retry_backoff_max, 2.0 ** retries)
         log.warning("%s of %s: passing failure (%s), retry %d in %.0f s", stage,
                     sub.sha256[:12], type(exc).__name__, retries + 1, delay)
-        raise task.retry(exc=exc, countdown=delay, max_retries=None) from exc
+        # Our own limit (checked above); Celery's default of 3 would end the task early.
+        raise task.retry(exc=exc, countdown=delay,
+                         max_retries=rt.settings.work.retries + 1) from exc
     except Exception as exc:  # a bug: fail this job clearly, keep the worker alive
         metrics.FAILURES.labels(stage, "internal").inc()
         log.exception("%s of %s: unexpected failure", stage, sub.sha256[:12])

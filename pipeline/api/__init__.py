@@ -1,0 +1,1 @@
+"""HTTP API (issue 8)."""

@@ -1,0 +1,94 @@
+"""The HTTP API for downstream systems and the officials' signing page (``sohoa serve``)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+
+from pipeline import __version__
+from pipeline.api import errors
+from pipeline.api.deps import Services
+from pipeline.api.keys import ApiKeys
+from pipeline.api.routes import documents, misc, pages, people, signing, uploads
+from pipeline.config import Settings
+from pipeline.store import DocumentStore, open_store
+
+log = logging.getLogger("sohoa.api")
+
+DESCRIPTION = """API của kho dữ liệu số hóa: tài liệu và kết quả giải quyết thủ tục hành chính
+theo mã, hồ sơ theo mã hồ sơ, dữ liệu công dân đã cung cấp (mỗi lần đọc được ghi nhật ký kiểm
+toán, cần tiêu đề `X-Purpose`), tải lên tài liệu và ký số theo lô.
+
+Xác thực: `Authorization: Bearer KHÓA` (tạo bằng `sohoa apikey create`). Lỗi trả về
+`{"error": {"code", "message", "request_id"}}`."""
+
+
+def link_secret(settings: Settings) -> bytes:
+    """The key of download links, shared by every server process of this home (made once,
+    readable by the owner only)."""
+    path = settings.home / "api-link-secret"
+    if not path.is_file():
+        settings.home.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{secrets.token_hex(4)}")
+        tmp.write_bytes(secrets.token_bytes(32))
+        tmp.chmod(0o600)
+        try:
+            tmp.rename(path) if not path.exists() else tmp.unlink()
+        except OSError:
+            tmp.unlink(missing_ok=True)
+    return path.read_bytes()
+
+
+def app_from_env() -> FastAPI:
+    """The app for ``uvicorn --factory`` (several worker processes): settings from the
+    environment."""
+    from pipeline.config import load_settings
+
+    return create_app(load_settings())
+
+
+def create_app(settings: Settings, store: DocumentStore | None = None) -> FastAPI:
+    store = store or open_store(settings)
+    if store.index is None:  # pragma: no cover - open_store always gives one
+        raise ValueError("the API needs the index")
+    app = FastAPI(title="sohoa", version=__version__, description=DESCRIPTION,
+                  openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
+    app.state.services = Services(settings, store, ApiKeys(store.index))
+    app.state.link_secret = link_secret(settings)
+    app.state.signing = signing.SigningJobs()
+    app.state.dispatcher = None
+    app.state.pipeline = None
+    if settings.broker_url:
+        from pipeline.work.dispatch import Dispatcher
+
+        app.state.dispatcher = Dispatcher(settings, store)
+    else:
+        from pipeline.process import Pipeline
+
+        app.state.pipeline = Pipeline(settings, store)
+    errors.install(app)
+    for module in (misc, documents, pages, people, uploads, signing):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def request_log(request: Request,
+                          call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """A request ID on every response; one log line per request naming the route
+        template, never the path (it may carry a personal ID)."""
+        request.state.request_id = secrets.token_hex(8)
+        started = time.perf_counter()
+        response = await call_next(request)
+        route: Any = request.scope.get("route")
+        log.info("%s %s %d %.1f ms client=%s id=%s", request.method,
+                 getattr(route, "path", "?"), response.status_code,
+                 (time.perf_counter() - started) * 1000,
+                 getattr(request.state, "client", "-"), request.state.request_id)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    return app

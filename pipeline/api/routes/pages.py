@@ -1,0 +1,49 @@
+"""Page previews for the officials' page: a page of the searchable copy as PNG."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as PathParam
+
+from pipeline.api.deps import require, services
+from pipeline.api.errors import ApiError
+from pipeline.api.keys import Scope
+from pipeline.api.routes.documents import DocRef, load
+from pipeline.models import Variant
+
+router = APIRouter(prefix="/v1/documents", tags=["Tài liệu"])
+
+
+@router.get("/{ref}/pages/{number}", summary="Ảnh xem trước một trang (PNG)",
+            dependencies=[require(Scope.READ_DOCUMENTS)], response_class=Response,
+            responses={200: {"content": {"image/png": {}}}})
+def page_image(ref: DocRef, number: Annotated[int, PathParam(ge=1, le=5000)], request: Request,
+               width: Annotated[int, Query(ge=100, le=2000)] = 800) -> Response:
+    import pypdfium2 as pdfium
+
+    from pipeline.ocr.reader import PDFIUM_LOCK
+
+    svc = services(request)
+    record = load(svc, ref)
+    variant = Variant.SIGNED if Variant.SIGNED.value in record.artifacts else Variant.SEARCHABLE
+    artifact = svc.store.artifact(record, variant)
+    if not artifact.media_type.startswith("application/pdf"):
+        raise ApiError(404, "khong-co-ban-pdf", "Tài liệu chưa có bản PDF để xem trước.")
+    data = svc.store.read(artifact)
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if number > len(pdf):
+                raise ApiError(404, "khong-co-trang", f"Tài liệu chỉ có {len(pdf)} trang.")
+            page = pdf[number - 1]
+            scale = width / page.get_width()
+            image = page.render(scale=scale).to_pil()
+        finally:
+            pdf.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return Response(out.getvalue(), media_type="image/png",
+                    headers={"Cache-Control": "private, max-age=300"})
