@@ -11,7 +11,7 @@ from fastapi import Path as PathParam
 from pipeline.api.deps import require, services
 from pipeline.api.errors import ApiError
 from pipeline.api.keys import Scope
-from pipeline.api.routes.documents import DocRef, load
+from pipeline.api.routes.documents import DocRef, load, not_modified
 from pipeline.models import Variant
 
 router = APIRouter(prefix="/v1/documents", tags=["Tài liệu"])
@@ -30,6 +30,10 @@ def page_image(ref: DocRef, number: Annotated[int, PathParam(ge=1, le=5000)], re
     record = load(svc, ref)
     variant = Variant.SIGNED if Variant.SIGNED.value in record.artifacts else Variant.SEARCHABLE
     artifact = svc.store.artifact(record, variant)
+    # The same address shows the signed page once there is one: revalidate every time.
+    etag = f'"{artifact.sha256[:32]}-{number}-{width}"'
+    if not_modified(request, etag):
+        return Response(status_code=304, headers={"ETag": etag})
     if not artifact.media_type.startswith("application/pdf"):
         raise ApiError(404, "khong-co-ban-pdf", "Tài liệu chưa có bản PDF để xem trước.")
     data = svc.store.read(artifact)
@@ -46,4 +50,4 @@ def page_image(ref: DocRef, number: Annotated[int, PathParam(ge=1, le=5000)], re
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return Response(out.getvalue(), media_type="image/png",
-                    headers={"Cache-Control": "private, max-age=300"})
+                    headers={"Cache-Control": "private, no-cache", "ETag": etag})

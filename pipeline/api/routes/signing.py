@@ -8,6 +8,7 @@ exactly-once resumption are the signing batch's, in the kho.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -84,7 +85,11 @@ class SigningJobs:
 
         def run() -> None:
             try:
-                report = sign_batch(svc.settings, svc.store, loaded, job.documents,
+                # One process: forking signing workers from a threaded server could copy a
+                # lock another thread holds.
+                settings = dataclasses.replace(
+                    svc.settings, sign=dataclasses.replace(svc.settings.sign, workers=1))
+                report = sign_batch(settings, svc.store, loaded, job.documents,
                                     progress=progress)
                 job.signer = report.signer
                 job.state = "done"
