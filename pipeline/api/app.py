@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from pipeline import __version__
 from pipeline.api import errors
@@ -26,6 +25,42 @@ toán, cần tiêu đề `X-Purpose`), tải lên tài liệu và ký số theo 
 
 Xác thực: `Authorization: Bearer KHÓA` (tạo bằng `sohoa apikey create`). Lỗi trả về
 `{"error": {"code", "message", "request_id"}}`."""
+
+
+class RequestLog:
+    """A request ID on every response and one log line per request naming the route
+    template, never the path (it may carry a personal ID). Plain ASGI: Starlette's
+    ``BaseHTTPMiddleware`` costs more per request than most of the routes themselves."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(8)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append(
+                    (b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route: Any = scope.get("route")
+            log.info("%s %s %d %.1f ms client=%s id=%s", scope["method"],
+                     getattr(route, "path", "?"), status,
+                     (time.perf_counter() - started) * 1000, state.get("client", "-"),
+                     request_id)
 
 
 def link_secret(settings: Settings) -> bytes:
@@ -75,20 +110,5 @@ def create_app(settings: Settings, store: DocumentStore | None = None) -> FastAP
     for module in (misc, documents, pages, people, uploads, signing):
         app.include_router(module.router)
 
-    @app.middleware("http")
-    async def request_log(request: Request,
-                          call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        """A request ID on every response; one log line per request naming the route
-        template, never the path (it may carry a personal ID)."""
-        request.state.request_id = secrets.token_hex(8)
-        started = time.perf_counter()
-        response = await call_next(request)
-        route: Any = request.scope.get("route")
-        log.info("%s %s %d %.1f ms client=%s id=%s", request.method,
-                 getattr(route, "path", "?"), response.status_code,
-                 (time.perf_counter() - started) * 1000,
-                 getattr(request.state, "client", "-"), request.state.request_id)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
-
+    app.add_middleware(RequestLog)
     return app
