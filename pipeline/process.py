@@ -92,6 +92,13 @@ class _Flight:
     records: list[DocumentRecord] = field(default_factory=list)
 
 
+def workdir(settings: Settings, prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A private scratch folder under ``$SOHOA_HOME/tmp`` (same disk as the store)."""
+    work = settings.home / "tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(dir=work, prefix=prefix)
+
+
 class Pipeline:
     """Runs documents through the stages and keeps them in the store."""
 
@@ -245,10 +252,7 @@ class Pipeline:
         return record
 
     def _workdir(self, prefix: str) -> tempfile.TemporaryDirectory[str]:
-        """A private scratch folder under ``$SOHOA_HOME/tmp`` (same disk as the store)."""
-        work = self.settings.home / "tmp"
-        work.mkdir(parents=True, exist_ok=True)
-        return tempfile.TemporaryDirectory(dir=work, prefix=prefix)
+        return workdir(self.settings, prefix)
 
     def _searchable(self, doc_id: str, source: SourceFile, pages: Sequence[PageText],
                     original: Artifact, cut: bool) -> tuple[Artifact, list[str]]:

@@ -19,7 +19,7 @@ from pipeline.intake.hints import IntakeHints
 from pipeline.work.dispatch import Dispatcher
 from samples.stack import write_stack
 from tests.s3_server import RUNNING
-from tests.workers_env import Cluster, Tally, distinct_scan
+from tests.workers_env import Cluster, Tally, distinct_scan, stop_process
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def watcher_killed(cluster: Cluster) -> Outcome:
         _check_dossiers(cluster, shas[1], [p.ma_ho_so for p in stack.parts])
         return outcome
     finally:
-        _stop(watcher)
+        stop_process(watcher)
 
 
 def file_still_written(cluster: Cluster) -> Outcome:
@@ -215,7 +215,7 @@ def file_still_written(cluster: Cluster) -> Outcome:
         _settle(cluster, [sha], first)
         return _finish(cluster, "file-being-written", [sha], started, (first,))
     finally:
-        _stop(watcher)
+        stop_process(watcher)
 
 
 def _check_dossiers(cluster: Cluster, sha: str, codes: list[str]) -> None:
@@ -243,16 +243,6 @@ def _settle(cluster: Cluster, shas: list[str], *inboxes: Path) -> None:
 def _inbox_empty(*inboxes: Path) -> bool:
     return all(not any(p.is_file() and not _outside(p, i) for p in i.rglob("*"))
                for i in inboxes if i.exists())
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 SCENARIOS: dict[str, Callable[[Cluster], Outcome]] = {

@@ -50,6 +50,17 @@ def distinct_scan(folder: Path, name: str, pages: int = 1, seed: str = "") -> Pa
         return target
 
 
+def stop_process(proc: subprocess.Popen[bytes], grace: float = 20.0) -> None:
+    """SIGTERM to the process group (a warm shutdown), SIGKILL if it takes over ``grace``."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 @dataclass
 class Cluster:
     """Settings, store and board as the workers see them, plus the worker processes."""
@@ -127,14 +138,7 @@ class Cluster:
 
     def stop_all(self) -> None:
         for name in list(self.workers):
-            proc = self.workers.pop(name)
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+            stop_process(self.workers.pop(name), grace=15.0)
 
     def logs(self) -> str:
         parts = []

@@ -78,15 +78,11 @@ CACHE_SECONDS = 10.0
 class ApiKeys:
     def __init__(self, index: Index, cache_seconds: float = CACHE_SECONDS) -> None:
         self.index = index
-        self._ready = False
         self._cache: dict[str, tuple[float, ApiClient]] = {}
         self._cache_seconds = cache_seconds
 
     def _tx(self, write: bool = True) -> Any:
-        if not self._ready:
-            metadata.create_all(self.index.engine(write=True))
-            self._ready = True
-        return self.index.transaction(write=write)
+        return self.index.transaction(write=write, tables=metadata)
 
     def create(self, name: str, scopes: frozenset[Scope]) -> tuple[ApiClient, str]:
         """A new key; the returned secret text is never stored and cannot be shown again."""

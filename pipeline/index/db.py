@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    MetaData,
+    Table,
     and_,
     bindparam,
     create_engine,
@@ -153,6 +155,7 @@ class Index:
         # Tables are made on first use, so opening the store never waits for the database.
         self._ready = threading.Event()
         self._ready_lock = threading.Lock()
+        self._side_tables: set[int] = set()
 
     def describe(self) -> str:
         """Where the index is, without a password."""
@@ -360,9 +363,19 @@ class Index:
     def engine(self, write: bool = False) -> Engine:
         return self._write if write else self._read
 
-    def transaction(self, write: bool = True) -> _Tx:
-        """A transaction with this index's error handling and, on SQLite, its writer lock."""
+    def transaction(self, write: bool = True, tables: MetaData | None = None) -> _Tx:
+        """A transaction with this index's error handling and, on SQLite, its writer lock;
+        ``tables`` (another module's, e.g. the job board's) are created on first use."""
+        if tables is not None and id(tables) not in self._side_tables:
+            with self._ready_lock:
+                if id(tables) not in self._side_tables:
+                    self._create(tables)
+                    self._side_tables.add(id(tables))
         return self._writing() if write else self._reading()
+
+    def insert(self, table: Table) -> Any:
+        """INSERT for this dialect, with its ``on_conflict_do_…`` methods."""
+        return dialect_insert(self.dialect, table)
 
     # -- internals ---------------------------------------------------------------------
     def _writing(self) -> _Tx:
@@ -379,12 +392,15 @@ class Index:
         with self._ready_lock:
             if self._ready.is_set():
                 return
-            try:
-                t.metadata.create_all(self._write)
-            except SQLAlchemyError as exc:
-                raise StoreError(f"Không mở được chỉ mục {self.describe()}: {_short(exc)}",
-                                 detail=repr(exc)) from exc
+            self._create(t.metadata)
             self._ready.set()
+
+    def _create(self, tables: MetaData) -> None:
+        try:
+            tables.create_all(self._write)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"Không mở được chỉ mục {self.describe()}: {_short(exc)}",
+                             detail=repr(exc)) from exc
 
     def _insert_batch(self, conn: Connection, batch: list[Rows]) -> int:
         docs = [dict(r.document, revoked=False) for r in batch]
@@ -475,18 +491,23 @@ class _DriverSQL:
         return list(cursor.fetchall())
 
 
+def dialect_insert(dialect: str, table: Table) -> Any:
+    """INSERT with the dialect's ``ON CONFLICT`` support (both spell it the same)."""
+    insert: Any
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 class _PutStatements:
     """Everything :meth:`Index.upsert` runs, compiled for one dialect."""
 
     def __init__(self, dialect: Any) -> None:
-        insert: Any
-        if dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
         doc: BindParameter[str] = bindparam("doc_id")
         code: BindParameter[str] = bindparam("code")
-        upsert = insert(t.documents)
+        upsert = dialect_insert(dialect.name, t.documents)
         upsert = upsert.on_conflict_do_update(
             index_elements=[t.documents.c.id],
             set_={c.name: upsert.excluded[c.name] for c in t.documents.c

@@ -179,9 +179,8 @@ class DocumentStore:
 
     def audit_entries(self, prefix: str = "") -> Iterator[dict[str, object]]:
         for key in sorted(self.objects.list(f"audit/{prefix}")):
-            info = self.objects.stat(key)
-            if info is not None:
-                yield dict(json.loads(self._read_verified(info)))
+            with contextlib.suppress(NotFound):  # listed, then gone: nothing to read
+                yield dict(json.loads(self.objects.read_verified(key)))
 
     def artifact(self, record: DocumentRecord, variant: Variant) -> Artifact:
         found = record.artifacts.get(variant.value)

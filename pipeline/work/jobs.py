@@ -98,19 +98,10 @@ class JobBoard:
 
     def __init__(self, index: IndexDb) -> None:
         self.index = index
-        self._ready = False
-        dialect_insert: Any
-        if index.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        self._insert_page = dialect_insert(job_pages).on_conflict_do_nothing()
+        self._insert_page = index.insert(job_pages).on_conflict_do_nothing()
 
     def _tx(self, write: bool = True) -> Any:
-        if not self._ready:
-            metadata.create_all(self.index.engine(write=True))
-            self._ready = True
-        return self.index.transaction(write=write)
+        return self.index.transaction(write=write, tables=metadata)
 
     # -- transitions -------------------------------------------------------------------
     def submit(self, sha256: str, station: str, filename: str,

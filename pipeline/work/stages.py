@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.config import Settings
-from pipeline.errors import IntegrityError
+from pipeline.errors import IntegrityError, NotFound
 from pipeline.intake import probe
 from pipeline.intake.hints import IntakeHints
 from pipeline.models import Artifact, DocumentRecord, FileKind, PageText, SourceFile
 from pipeline.ocr.reader import PageReader
-from pipeline.process import Pipeline
+from pipeline.process import Pipeline, workdir
 from pipeline.store import DocumentStore
 from pipeline.store.documents import original_key
 from pipeline.work.pages import page_from_json, page_to_json
@@ -93,12 +91,12 @@ def _page_name(number: int) -> str:
 def read_page(settings: Settings, store: DocumentStore, reader: PageReader, sub: Submission,
               number: int) -> PageText:
     """Read one page (or return the result a previous attempt already stored)."""
-    key = f"work/{sub.sha256}/{_page_name(number)}"
-    if store.objects.stat(key) is not None:
-        return page_from_json(store.objects.read_verified(key))
+    with contextlib.suppress(NotFound):
+        return page_from_json(store.objects.read_verified(
+            f"work/{sub.sha256}/{_page_name(number)}"))
     source = local_source(settings, store, sub)
-    with _scratch(settings, "page-") as work:
-        (page,) = reader.read(source, work, numbers={number})
+    with workdir(settings, "page-") as tmp:
+        (page,) = reader.read(source, Path(tmp), numbers={number})
         images: dict[str, Any] = {}
         for name in ("display", "ocr_image"):
             path = getattr(page, name)
@@ -116,7 +114,8 @@ def assemble(settings: Settings, store: DocumentStore, pipeline: Pipeline,
     """Every page read: write the documents (searchable PDF, fields, records), then drop
     the scratch data."""
     source = local_source(settings, store, sub)
-    with _scratch(settings, "assemble-") as work:
+    with workdir(settings, "assemble-") as tmp:
+        work = Path(tmp)
         pages = []
         for number in range(1, sub.page_count + 1):
             page = page_from_json(store.objects.read_verified(
@@ -134,11 +133,3 @@ def assemble(settings: Settings, store: DocumentStore, pipeline: Pipeline,
     with contextlib.suppress(OSError):
         source.path.unlink()
     return records
-
-
-@contextlib.contextmanager
-def _scratch(settings: Settings, prefix: str) -> Iterator[Path]:
-    root = settings.home / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=root, prefix=prefix) as tmp:
-        yield Path(tmp)
