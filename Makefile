@@ -16,7 +16,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils 
 .PHONY: demo test check system venv bench clean-demo
 
 demo: system venv
-	$(BIN)/sohoa demo samples/examples
+	$(BIN)/sohoa demo
 
 test: system venv
 	$(BIN)/ruff check .

@@ -5,6 +5,11 @@ Names map mechanically: the field ``ocr.languages`` is ``[ocr] languages`` in TO
 ``SOHOA_OCR_LANGUAGES`` in the environment; top-level fields are ``SOHOA_<NAME>``.
 Precedence: environment > TOML file > defaults. The file is ``$SOHOA_CONFIG`` if set, else
 ``./sohoa.toml``, else ``$SOHOA_HOME/sohoa.toml``.
+
+One rule for paths: every path setting is absolute once the settings are read. A relative
+path written in the TOML file is relative to that file's folder (so a configuration and the
+files it names travel together); one given in the environment, or a default, is relative to
+the working folder of the process that read it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,11 @@ from typing import Any
 from pipeline.errors import ExitCode, SohoaError
 
 ENV_PREFIX = "SOHOA_"
+
+#: Field metadata marking a path setting: ``PATH`` one path, ``PATHS`` an
+#: ``os.pathsep``-separated list. Both are made absolute when the settings are read.
+PATH = {"path": "one"}
+PATHS = {"path": "list"}
 
 
 class ConfigError(SohoaError):
@@ -41,7 +51,7 @@ class StoreSettings:
     """
 
     #: Folder of the embedded local store; empty means ``<home>/store``.
-    path: str = ""
+    path: str = field(default="", metadata=PATH)
     #: S3 server as ``host:port`` (or ``https://host:port``, whose scheme then decides TLS);
     #: empty keeps the local folder.
     s3_endpoint: str = ""
@@ -133,7 +143,7 @@ class PreprocessSettings:
 class FieldSettings:
     #: Extra template folders (``os.pathsep``-separated); a file there replaces the built-in
     #: template of the same document type.
-    template_dirs: str = ""
+    template_dirs: str = field(default="", metadata=PATHS)
     #: Read QR codes (one-stop receipts, CCCD backs) before OCR.
     read_qr: bool = True
 
@@ -162,7 +172,7 @@ class WatchSettings:
     done_dir: str = "done"
     quarantine_dir: str = "quarantine"
     #: The scanning stations file (TOML, see ``scanners/stations.toml``); ``SOHOA_WATCH_STATIONS``.
-    stations: str = ""
+    stations: str = field(default="", metadata=PATH)
 
 
 @dataclass(frozen=True)
@@ -195,15 +205,15 @@ class LimitSettings:
 @dataclass(frozen=True)
 class SignSettings:
     #: Signer profiles, one TOML file each (``<name>.toml``); default ``$SOHOA_HOME/profiles``.
-    profiles_dir: str = ""
+    profiles_dir: str = field(default="", metadata=PATH)
     #: Where ``sohoa pki init-dev`` puts the development PKI; default ``$SOHOA_HOME/pki``.
-    pki_dir: str = ""
+    pki_dir: str = field(default="", metadata=PATH)
     #: Port of ``sohoa pki serve-dev`` on 127.0.0.1 (TSA, OCSP, CRL); baked into the dev
     #: certificates' OCSP and CRL addresses when the PKI is created.
     dev_pki_port: int = 9817
     #: Trusted roots for ``sohoa verify`` (PEM files, ``os.pathsep``-separated). Production
     #: pins the national root and the government CA roots; empty means the dev root if any.
-    trust_roots: str = ""
+    trust_roots: str = field(default="", metadata=PATHS)
     #: Keys that can only do PKCS#1 v1.5 (many deployed tokens): "warn" signs and tells the
     #: operator, "refuse" stops. Circular 15/2025/TT-BKHCN asks for RSASSA-PSS or ECDSA.
     legacy_padding: str = "warn"
@@ -231,8 +241,8 @@ class SignSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    #: Working folder: the local store, logs and caches live under it.
-    home: Path = Path("var")
+    #: Working folder: the local store, logs and caches live under it. Always absolute.
+    home: Path = field(default=Path("var"), metadata=PATH)
     #: Time zone of timestamps (signing time, receipt time).
     timezone: str = "Asia/Ho_Chi_Minh"
     #: Station name recorded when a file arrives without one.
@@ -251,6 +261,12 @@ class Settings:
     work: WorkSettings = field(default_factory=WorkSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     sign: SignSettings = field(default_factory=SignSettings)
+
+    def __post_init__(self) -> None:
+        # Settings built in code (tests, tools) follow the same rule as those read.
+        if not self.home.is_absolute():
+            home = os.path.normpath(Path.cwd() / self.home.expanduser())
+            object.__setattr__(self, "home", Path(home))
 
     @property
     def store_path(self) -> Path:
@@ -275,7 +291,10 @@ def load_settings(
             raise ConfigError(
                 f"Không đọc được tệp cấu hình {path}: {exc}", detail=repr(exc)
             ) from exc
-    settings: Settings = _build(Settings, data, env, ENV_PREFIX, str(path or "môi trường"))
+    bases = _Bases(file=(path.absolute().parent if path is not None else Path.cwd()),
+                   env=Path.cwd())
+    settings: Settings = _build(Settings, data, env, ENV_PREFIX, str(path or "môi trường"),
+                                bases)
     return dataclasses.replace(settings, store=with_env_aliases(settings.store, env))
 
 
@@ -302,6 +321,28 @@ def with_env_aliases(store: StoreSettings,
 
 
 
+@dataclass(frozen=True)
+class _Bases:
+    """What relative paths are relative to: the TOML file's folder, or the working folder."""
+
+    file: Path
+    env: Path
+
+
+def _absolute(value: Any, kind: str, base: Path) -> Any:
+    """``value`` (a path, or a list of them) with relative parts joined to ``base``."""
+    def one(text: str) -> str:
+        return os.path.normpath(base / Path(text).expanduser())  # an absolute one stays
+
+    if isinstance(value, Path):
+        return Path(one(str(value)))
+    if not value:
+        return value
+    if kind == "list":
+        return os.pathsep.join(one(p) for p in str(value).split(os.pathsep) if p)
+    return one(str(value))
+
+
 def _find_config_file(env: Mapping[str, str]) -> Path | None:
     explicit = env.get(ENV_PREFIX + "CONFIG")
     if explicit:
@@ -313,7 +354,7 @@ def _find_config_file(env: Mapping[str, str]) -> Path | None:
 
 
 def _build(cls: type[Any], data: Mapping[str, Any], env: Mapping[str, str], prefix: str,
-           origin: str) -> Any:
+           origin: str, bases: _Bases) -> Any:
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     unknown = set(data) - known
@@ -328,11 +369,19 @@ def _build(cls: type[Any], data: Mapping[str, Any], env: Mapping[str, str], pref
             section = data.get(f.name, {})
             if not isinstance(section, Mapping):
                 raise ConfigError(f"Mục [{f.name}] trong {origin} phải là một bảng TOML")
-            values[f.name] = _build(typing.cast(type, hint), section, env, env_name + "_", origin)
-        elif env_name in env:
-            values[f.name] = _coerce(hint, env[env_name], env_name)
+            values[f.name] = _build(typing.cast(type, hint), section, env, env_name + "_", origin,
+                                    bases)
+            continue
+        kind = f.metadata.get("path")
+        if env_name in env:
+            value, base = _coerce(hint, env[env_name], env_name), bases.env
         elif f.name in data:
-            values[f.name] = _coerce(hint, data[f.name], f.name)
+            value, base = _coerce(hint, data[f.name], f.name), bases.file
+        elif kind is not None and f.default not in ("", dataclasses.MISSING):
+            value, base = f.default, bases.env
+        else:
+            continue
+        values[f.name] = _absolute(value, kind, base) if kind is not None else value
     return cls(**values)
 
 

@@ -16,12 +16,14 @@ from pipeline.cli.ingest import report, run_files
 from pipeline.errors import ExitCode
 
 DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png")
+#: The bundled samples, found from the source tree so the demo runs from any folder.
+BUNDLED_SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "examples"
 
 
 def demo(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(
-        help="Thư mục tài liệu mẫu.")] = Path("samples/examples"),
+        help="Thư mục tài liệu mẫu (mặc định: samples/examples của mã nguồn).")] = BUNDLED_SAMPLES,
     sign: Annotated[bool, typer.Option(
         "--sign/--no-sign", help="Ký số kết quả bằng PKI thử nghiệm.")] = True,
 ) -> None:

@@ -7,6 +7,7 @@ the copy profile (the agency's key on digitised copies, B-LTA, a "SAO Y" text bl
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -18,6 +19,12 @@ PROFILES = ("official", "seal", "copy")
 
 def _toml_str(value: str | Path) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_path(path: Path, folder: Path) -> str:
+    """``path`` as a profile names it: relative to the profile's folder (the rule
+    :func:`~pipeline.sign.profiles.load_profile` reads it by), so home can move."""
+    return _toml_str(os.path.relpath(path.absolute(), folder.absolute()))
 
 
 def write_dev_profiles(settings: Settings, pki: DevPki, *, force: bool = False) -> list[Path]:
@@ -33,8 +40,8 @@ def write_dev_profiles(settings: Settings, pki: DevPki, *, force: bool = False) 
     common = (f"[timestamp]\nurl = {_toml_str(pki.tsa_url)}\n")
 
     def key(label: str) -> str:
-        return (f"[key]\nsource = \"pkcs12\"\npath = {_toml_str(pki.p12_path(label))}\n"
-                f"secret_file = {_toml_str(pki.password_file)}\n")
+        return (f"[key]\nsource = \"pkcs12\"\npath = {_toml_path(pki.p12_path(label), folder)}\n"
+                f"secret_file = {_toml_path(pki.password_file, folder)}\n")
 
     bodies = {
         "official": ("role = \"official\"\nlevel = \"B-LT\"\n\n" + key("official") + "\n" + common
