@@ -126,12 +126,13 @@ def worker_killed_defaults(cluster: Cluster) -> Outcome:
         handover = time.monotonic() - killed
         _settle(cluster, shas, inbox)
         cluster.wait_done(shas)
+        batch = time.monotonic() - started
         if not redeliver_now(cluster):
             raise AssertionError("the killed worker's task was not left unacknowledged")
         outcome = _finish(cluster, "worker-sigkill-defaults", shas, started, (inbox,))
         if left := cluster.roster().claims():
             raise AssertionError(f"tasks still claimed after everything was done: {left}")
-        return replace(outcome, handover=handover)
+        return replace(outcome, seconds=batch, handover=handover)
     finally:
         stop_process(watcher)
 

@@ -159,7 +159,7 @@ def workers_table(workers: list[WorkerInfo], dead_after: float) -> Table:
         doing = "; ".join(
             f"{STAGE_LABELS.get(c.stage, c.stage)}{f' {c.page}' if c.page else ''} · "
             f"{c.filename or c.sha256[:12]}" for c in w.claims)
-        table.add_row(w.label, w.host, WORKER_LABELS[worker_status(w, dead_after)],
+        table.add_row(w.label, w.host, WORKER_LABELS.get(worker_status(w, dead_after), w.state),
                       _ago(w.silent_for), doing or "—")
     return table
 

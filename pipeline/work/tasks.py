@@ -109,11 +109,16 @@ def use_settings(settings: Settings, label: str | None = None) -> None:
 
 
 def identity() -> Identity:
-    global _identity
+    """This process on the job board: the same for its heartbeat and its claims."""
     with _runtime_lock:
-        if _identity is None:
-            _identity = Identity.here()
-        return _identity
+        return _own_identity()
+
+
+def _own_identity() -> Identity:
+    global _identity
+    if _identity is None:
+        _identity = Identity.here()
+    return _identity
 
 
 def runtime() -> Runtime:
@@ -128,8 +133,7 @@ def runtime() -> Runtime:
             # in other processes (or on other machines).
             reader = PageReader(settings)
             _runtime = Runtime(settings, store, JobBoard(store.index), Roster(store.index),
-                               reader, Pipeline(settings, store, reader),
-                               _identity or Identity.here())
+                               reader, Pipeline(settings, store, reader), _own_identity())
         return _runtime
 
 
