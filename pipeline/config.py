@@ -179,10 +179,16 @@ class WatchSettings:
 class WorkSettings:
     """Distributed work (Celery on the broker of ``broker_url``)."""
 
-    #: Seconds before a task taken by a worker that died (SIGKILL, power cut) is handed to
-    #: another; longer than the slowest page (``ocr.page_timeout``), shorter than staff's
-    #: patience.
+    #: Seconds before the broker itself redelivers a task whose worker never acknowledged
+    #: it: the last resort behind the heartbeats below; longer than the slowest page
+    #: (``ocr.page_timeout``).
     visibility_timeout: float = 900.0
+    #: Seconds between two heartbeats of a worker on the job board (a thread of its own, so
+    #: a page that takes minutes does not stop it).
+    heartbeat_interval: float = 5.0
+    #: Seconds without a heartbeat after which a worker is dead (SIGKILL, power cut, network
+    #: cut) and the tasks it had taken are queued again for the others.
+    dead_after: float = 30.0
     #: Attempts of a task failing for a passing reason (store or broker away), with backoff.
     retries: int = 8
     #: Longest wait between two attempts, seconds.
@@ -191,6 +197,13 @@ class WorkSettings:
     metrics_port: int = 0
     #: Celery queue of the tasks.
     queue: str = "sohoa"
+
+    def __post_init__(self) -> None:
+        if self.heartbeat_interval <= 0 or self.dead_after < 3 * self.heartbeat_interval:
+            raise ConfigError(
+                f"work.dead_after ({self.dead_after:g} s) phải dài ít nhất gấp ba "
+                f"work.heartbeat_interval ({self.heartbeat_interval:g} s, lớn hơn 0): một tiến "
+                "trình xử lý còn sống không được bị coi là đã chết vì lỡ một nhịp.")
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,28 @@
 """The fault scenarios of issue 7, shared by ``tests/test_workers.py`` (each once) and
 ``bench/workers.py`` (each five times): something fails in the middle of a batch, then
 everything must end stored exactly once with nothing left in an inbox unaccounted for.
+Issue 12's worker killed under the shipped settings (:func:`worker_killed_defaults`) is
+run and measured the same way, on its own.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import redis
 
 from pipeline.hashing import sha256_file
 from pipeline.intake.hints import IntakeHints
 from pipeline.work.dispatch import Dispatcher
+from pipeline.work.liveness import Claim
 from samples.stack import write_stack
 from tests.s3_server import RUNNING
 from tests.workers_env import Cluster, Tally, distinct_scan, stop_process
@@ -30,6 +36,8 @@ class Outcome:
     #: Files still in an inbox (not moved to done) once everything settled.
     left_in_inbox: list[str]
     seconds: float
+    #: Seconds from a worker's SIGKILL to the document it was reading being stored.
+    handover: float | None = None
 
     @property
     def clean(self) -> bool:
@@ -91,6 +99,80 @@ def worker_killed(cluster: Cluster) -> Outcome:
     cluster.start_worker("b")
     cluster.start_worker("a2")
     return _finish(cluster, "worker-sigkill", shas, started)
+
+
+def worker_killed_defaults(cluster: Cluster) -> Outcome:
+    """Issue 12 with the shipped work settings (the broker redelivers after 900 s; heartbeats
+    every 5 s, dead after 30 s): two workers and ``sohoa watch``, twelve files dropped in a
+    station's folder (one of four pages), one worker SIGKILLed while it reads a page. Its
+    document must be stored well within two minutes of the kill, and the broker's own
+    redelivery of the dead worker's task (forced early here) must change nothing."""
+    cluster.tuned = False
+    started = time.monotonic()
+    stations, inbox, _ = _stations_file(cluster, polled=False)
+    files = _scans(cluster, "dai", 1, pages=4) + _scans(cluster, "muoi-mot", 11)
+    shas = [sha256_file(f)[0] for f in files]
+    watcher = start_watcher(cluster, stations)
+    try:
+        cluster.start_worker("a")
+        cluster.start_worker("b")
+        for path in files:
+            drop(path, inbox)
+        held = kill_mid_page(cluster, "a")
+        killed = time.monotonic()
+        board = cluster.board()
+        cluster.wait("the killed worker's document stored", lambda: all(
+            (j := board.get(c.sha256)) is not None and j.state == "done" for c in held), 300)
+        handover = time.monotonic() - killed
+        _settle(cluster, shas, inbox)
+        cluster.wait_done(shas)
+        batch = time.monotonic() - started
+        if not redeliver_now(cluster):
+            raise AssertionError("the killed worker's task was not left unacknowledged")
+        outcome = _finish(cluster, "worker-sigkill-defaults", shas, started, (inbox,))
+        if left := cluster.roster().claims():
+            raise AssertionError(f"tasks still claimed after everything was done: {left}")
+        return replace(outcome, seconds=batch, handover=handover)
+    finally:
+        stop_process(watcher)
+
+
+def kill_mid_page(cluster: Cluster, name: str) -> list[Claim]:
+    """SIGKILL worker ``name`` right after it takes a page (its claim seen on the board within
+    ~50 ms, with the page's OCR still to do); returns the tasks it died holding."""
+    roster = cluster.roster()
+    seen: set[tuple[str, int]] | None = None
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        mine = [w for w in roster.workers() if w.label == f"{name}@test" and w.state == "alive"]
+        pages = {(c.sha256, c.page) for w in mine for c in w.claims if c.stage == "page"}
+        if seen is not None and pages - seen:
+            cluster.kill(name)
+            names = {w.name for w in mine}
+            return [c for c in roster.claims() if c.worker in names]
+        seen = pages
+        time.sleep(0.05)
+    raise AssertionError(f"worker {name} took no page\n{cluster.logs()}")
+
+
+def redeliver_now(cluster: Cluster) -> int:
+    """What the broker does to a dead worker's unacknowledged task after the visibility
+    timeout (900 s), done now: its entry is aged, and a live worker's periodic restore
+    (every 10 s) puts it back in the queue. Returns how many tasks were redelivered, once
+    they have run and been acknowledged."""
+    client = redis.Redis.from_url(cluster.redis.url)
+
+    def ours() -> list[str]:
+        return [str(tag, "ascii") if isinstance(tag, bytes) else tag
+                for tag, raw in client.hgetall("unacked").items()
+                if json.loads(raw)[2] == cluster.queue]
+
+    tags = ours()
+    for tag in tags:
+        client.zadd("unacked_index", {tag: 0})
+    cluster.wait("the dead worker's task redelivered and acknowledged",
+                 lambda: not ours() and not client.llen(cluster.queue), 120)
+    return len(tags)
 
 
 def redis_restarted(cluster: Cluster) -> Outcome:

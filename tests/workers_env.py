@@ -24,6 +24,7 @@ from PIL import Image, PngImagePlugin
 from pipeline.config import Settings, load_settings
 from pipeline.store import DocumentStore, open_store
 from pipeline.work.jobs import Job, JobBoard
+from pipeline.work.liveness import Roster
 from tests.redis_server import RedisServer
 from tests.s3_server import S3Endpoint
 
@@ -72,6 +73,8 @@ class Cluster:
     queue: str = field(default_factory=lambda: f"sohoa-test-{uuid.uuid4().hex[:8]}")
     bucket: str = field(default_factory=lambda: f"sohoa-w-{uuid.uuid4().hex[:10]}")
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    #: Shortened work timings (a redelivery after 4 s); False = the shipped defaults.
+    tuned: bool = True
 
     def env(self, home: str = "watcher") -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
@@ -80,11 +83,11 @@ class Cluster:
             "SOHOA_INDEX_URL": f"sqlite:///{self.root / 'index.sqlite3'}",
             "SOHOA_BROKER_URL": self.redis.url,
             "SOHOA_WORK_QUEUE": self.queue,
-            "SOHOA_WORK_VISIBILITY_TIMEOUT": "4",
-            "SOHOA_WORK_RETRIES": "30",
-            "SOHOA_WORK_RETRY_BACKOFF_MAX": "2",
             "SOHOA_JOBS": "1",
         })
+        if self.tuned:
+            env.update({"SOHOA_WORK_VISIBILITY_TIMEOUT": "4", "SOHOA_WORK_RETRIES": "30",
+                        "SOHOA_WORK_RETRY_BACKOFF_MAX": "2"})
         if self.s3 is None:
             env["SOHOA_STORE_PATH"] = str(self.root / "kho")
             return env
@@ -112,16 +115,20 @@ class Cluster:
         assert store.index is not None
         return JobBoard(store.index)
 
+    def roster(self) -> Roster:
+        return Roster(self.board().index)
+
     # -- workers -------------------------------------------------------------------------
-    def start_worker(self, name: str, *, ready: bool = False,
-                     args: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
-        """Start ``sohoa worker``; with ``ready``, return once it consumes from the queue."""
+    def start_worker(self, name: str, *, ready: bool = False, args: tuple[str, ...] = (),
+                     env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        """Start ``sohoa worker`` (named ``NAME@test``, ``env`` added to its environment);
+        with ``ready``, return once it consumes from the queue."""
         log = (self.root / f"{name}.log").open("ab")
         proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "worker", "--name", f"{name}@test",
              "--loglevel", "INFO", *args],
-            env=self.env(name), stdout=log, stderr=subprocess.STDOUT, cwd=self.root,
-            start_new_session=True)
+            env={**self.env(name), **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.root, start_new_session=True)
         log.close()
         self.workers[name] = proc
         if ready:

@@ -14,9 +14,15 @@ from pipeline.cli.console import err, out, print_json
 from pipeline.cli.context import settings_from
 from pipeline.config import ConfigError, Settings
 from pipeline.work.jobs import STATES, JobBoard
+from pipeline.work.liveness import Roster, WorkerInfo
 
 STATE_LABELS = {"queued": "chờ xử lý", "running": "đang đọc trang", "assembling": "đang ghép",
                 "done": "xong", "failed": "lỗi"}
+
+
+WORKER_LABELS = {"alive": "đang chạy", "silent": "không phản hồi", "dead": "đã chết",
+                 "stopped": "đã dừng"}
+STAGE_LABELS = {"document": "chia trang", "page": "trang", "assemble": "ghép"}
 
 
 DOCUMENT_LABELS = {"done": "hoàn tất", "review": "cần kiểm tra", "duplicate": "trùng",
@@ -44,20 +50,21 @@ def worker(
     _broker(settings)
     from pipeline.work import metrics, tasks
 
-    tasks.use_settings(settings)
+    hostname = name or f"sohoa-{os.getpid()}@{socket.gethostname()}"
+    tasks.use_settings(settings, label=hostname)
     app = tasks.configure(settings)
     metrics.serve(settings.work.metrics_port if metrics_port is None else metrics_port)
-    hostname = name or f"sohoa-{os.getpid()}@{socket.gethostname()}"
     err.print(f"Tiến trình xử lý {hostname}: hàng đợi {settings.work.queue}, "
               f"{concurrency} trang đồng thời.")
-    app.worker_main([
-        "worker", "--queues", settings.work.queue, "--concurrency", str(concurrency),
-        # OCR runs in Tesseract child processes: threads give real parallelism, and a
-        # single task per process (solo) keeps a killed process's loss to one page.
-        "--pool", "solo" if concurrency == 1 else "threads",
-        "--hostname", hostname, "--loglevel", loglevel,
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ])
+    with tasks.heartbeat():  # on the job board: a dead worker's tasks go to the others
+        app.worker_main([
+            "worker", "--queues", settings.work.queue, "--concurrency", str(concurrency),
+            # OCR runs in Tesseract child processes: threads give real parallelism, and a
+            # single task per process (solo) keeps a killed process's loss to one page.
+            "--pool", "solo" if concurrency == 1 else "threads",
+            "--hostname", hostname, "--loglevel", loglevel,
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ])
 
 
 def queue_depth(settings: Settings) -> int | None:
@@ -88,9 +95,13 @@ def status(
     depth = queue_depth(settings)
     failures = board.recent("failed", limit=10, within=timedelta(days=7))
     running = board.open_jobs()
+    workers = Roster(index).workers()
+    dead_after = settings.work.dead_after
     if as_json:
         print_json({
             "broker": bool(settings.broker_url), "queue_depth": depth,
+            "workers": [{**w.to_dict(), "status": worker_status(w, dead_after)}
+                        for w in workers],
             "states": {s: sum(n for (_, st), n in counts.items() if st == s) for s in STATES},
             "stations": {station: {st: n for (s2, st), n in counts.items() if s2 == station}
                          for station in sorted({s for s, _ in counts})},
@@ -124,8 +135,38 @@ def status(
     for job in running:
         out.print(f"  {STATE_LABELS[job.state]}: {job.filename} ({job.station}) — "
                   f"{job.pages_done}/{job.pages_total} trang")
+    if workers:
+        out.print(workers_table(workers, dead_after))
     if failures:
         out.print("Lỗi gần đây:")
         for job in failures:
             out.print(f"  {job.updated_at[:19]} {job.station} {job.filename}: "
                       f"{job.error_message}")
+
+
+def worker_status(worker: WorkerInfo, dead_after: float) -> str:
+    """alive, silent (past ``dead_after`` but not reaped yet), dead or stopped."""
+    if worker.state == "alive" and worker.silent_for > dead_after:
+        return "silent"
+    return worker.state
+
+
+def workers_table(workers: list[WorkerInfo], dead_after: float) -> Table:
+    table = Table(title="Tiến trình xử lý")
+    for title in ("Tiến trình", "Máy", "Trạng thái", "Nhịp tim cuối", "Đang làm"):
+        table.add_column(title)
+    for w in workers:
+        doing = "; ".join(
+            f"{STAGE_LABELS.get(c.stage, c.stage)}{f' {c.page}' if c.page else ''} · "
+            f"{c.filename or c.sha256[:12]}" for c in w.claims)
+        table.add_row(w.label, w.host, WORKER_LABELS.get(worker_status(w, dead_after), w.state),
+                      _ago(w.silent_for), doing or "—")
+    return table
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} giây trước"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} phút trước"
+    return f"{seconds / 3600:.0f} giờ trước"

@@ -24,8 +24,9 @@ from pipeline.models import Artifact, Failure
 from pipeline.store import DocumentStore
 from pipeline.store.documents import original_key
 from pipeline.work.jobs import JobBoard
+from pipeline.work.liveness import Claim, Roster
 from pipeline.work.stages import Submission, store_original
-from pipeline.work.tasks import enqueue
+from pipeline.work.tasks import configure, enqueue, requeue
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class Dispatcher:
         self.settings = settings
         self.store = store
         self.board = JobBoard(store.index)
+        self.roster = Roster(store.index)
 
     def handle(self, path: Path, hints: IntakeHints, station: str) -> BatchItem:
         """Store and queue one file; a :class:`Failure` says why not (retryable or not)."""
@@ -66,11 +68,13 @@ class Dispatcher:
     def maintain(self, stations: dict[str, Path], stop: threading.Event,
                  every: float = 5.0) -> None:
         """Until ``stop``: bring failed originals back to their stations' quarantine folders
-        (``stations``: name → folder) and queue stalled jobs again. Errors are logged and
-        tried again next round: this must never take the watcher down."""
+        (``stations``: name → folder), hand dead workers' tasks over and queue stalled jobs
+        again. Errors are logged and tried again next round: this must never take the
+        watcher down."""
         last_sweep = 0.0
         while not stop.is_set():
             try:
+                self.reap()
                 for station, folder in stations.items():
                     for placed in self.export_failures(station, folder):
                         log.warning("failed job of %s back in quarantine: %s", station, placed)
@@ -80,6 +84,13 @@ class Dispatcher:
             except (SohoaError, BrokerError, OSError) as exc:
                 log.warning("maintenance round failed: %s", exc)
             stop.wait(every)
+
+    def reap(self) -> list[Claim]:
+        """Queue again the tasks of workers silent for ``work.dead_after`` (the workers reap
+        each other too; exactly one reaper hands each dead worker's tasks over)."""
+        configure(self.settings)
+        return self.roster.reap(self.settings.work.dead_after,
+                                requeue(self.settings.work.queue))
 
     def requeue_stalled(self) -> int:
         """Queue again jobs nothing happened to for a few visibility timeouts (their message

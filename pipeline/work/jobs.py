@@ -8,6 +8,9 @@ own: the index proper is rebuilt from the bucket, the board is operational state
 Pages finish in any order on any worker; each page is a row, inserted once however often
 its task runs, so progress counts stay exact through redeliveries, and the worker whose
 page completes the set claims the assembly (one state transition, one winner).
+
+The board also holds the workers' heartbeats and the tasks each one runs, so that a dead
+worker's tasks go to the others within seconds (``pipeline/work/liveness.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -64,6 +68,32 @@ job_pages = Table(
     Column("worker", String(128), nullable=False),
     Column("millis", Integer, nullable=False),
 )
+
+#: Worker processes that said they are alive (``pipeline/work/liveness.py``).
+workers = Table(
+    "workers", metadata,
+    #: ``host:pid:token``, new at each start (a restarted container keeps its host and pid).
+    Column("name", String(200), primary_key=True),
+    Column("label", String(200), nullable=False),  # the Celery hostname, for people
+    Column("host", String(128), nullable=False),
+    Column("pid", Integer, nullable=False),
+    #: alive → dead (silent too long, its tasks handed over) | stopped (warm shutdown)
+    Column("state", String(16), nullable=False),
+    Column("started_at", String(40), nullable=False),
+    #: Last heartbeat, seconds on the database's clock (one clock for every machine).
+    Column("beat", Float, nullable=False),
+)
+
+#: Which worker runs which task right now: what is queued again if it dies.
+task_claims = Table(
+    "task_claims", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("stage", String(16), primary_key=True),  # document | page | assemble
+    Column("page", Integer, primary_key=True),  # 0 for document and assemble
+    Column("worker", String(200), nullable=False),
+    Column("since", Float, nullable=False),
+)
+Index("ix_task_claims_worker", task_claims.c.worker)
 
 STATES = ("queued", "running", "assembling", "done", "failed")
 OPEN_STATES = ("queued", "running", "assembling")
@@ -161,9 +191,11 @@ class JobBoard:
                 error_message=None, updated_at=_now()))
 
     def fail(self, sha256: str, code: str, message: str) -> None:
+        """Fail an unfinished job (a late duplicate of a task never undoes a stored one)."""
         with self._tx() as conn:
-            conn.execute(update(jobs).where(jobs.c.sha256 == sha256).values(
-                state="failed", error_code=code, error_message=message, updated_at=_now()))
+            conn.execute(update(jobs).where(jobs.c.sha256 == sha256, jobs.c.state != "done")
+                         .values(state="failed", error_code=code, error_message=message,
+                                 updated_at=_now()))
 
     def mark_quarantined(self, sha256: str, where: str) -> None:
         with self._tx() as conn:
