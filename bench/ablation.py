@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.ocr import LEVELS, ROOT, Doc, build_set
+from pipeline.config import LimitSettings
 from pipeline.ocr.raster import image_pages, render_pdf_page
 from pipeline.ocr.scan import ScanJob, read_scan
 from pipeline.ocr.tesseract import VOCABULARY_ARGS, TesseractOptions
@@ -71,8 +72,8 @@ def _pages(doc: Doc) -> list[tuple[int, np.ndarray, int]]:
                           (float(p.mediabox[2]) / 72)) for p in pdf.pages]
         raster = pdfium.PdfDocument(path)
         try:
-            return [(n + 1, render_pdf_page(raster, n, dpi, path.name), dpi)
-                    for n, dpi in enumerate(dpis)]
+            limit = LimitSettings().max_image_megapixels * 1_000_000
+            return [(n + 1, *render_pdf_page(raster, n, dpi, limit)) for n, dpi in enumerate(dpis)]
         finally:
             raster.close()
     return [(f.number, f.pixels, f.dpi) for f in image_pages(path)]

@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import InputError, SohoaError
+from pipeline.errors import InputError, InternalError, SohoaError
 from pipeline.intake.hints import IntakeHints
 from pipeline.models import DocumentRecord, Failure
 from pipeline.process import Events, Pipeline
@@ -94,11 +94,21 @@ def process_one(pipeline: Pipeline, path: Path, station: str | None = None,
         records = pipeline.ingest(path, station, events, hints)
         return BatchItem(path, records[0] if records else None, None,
                          time.perf_counter() - started, tuple(records))
-    except SohoaError as exc:
-        log.warning("rejected %s: %s (%s)", path.name, exc.code, exc.detail or "")
-        failure = Failure(filename=path.name, code=exc.code, message=exc.message,
-                          retryable=not isinstance(exc, InputError))
+    except Exception as exc:
+        error = exc if isinstance(exc, SohoaError) else internal_error(exc, path.name)
+        log.warning("rejected %s: %s (%s)", path.name, error.code, error.detail or "")
+        # A bug is not worth retrying: the file is set aside (quarantined) with the reason.
+        failure = Failure(filename=path.name, code=error.code, message=error.message,
+                          retryable=not isinstance(error, InputError | InternalError))
         return BatchItem(path, None, failure, time.perf_counter() - started)
+
+
+def internal_error(exc: BaseException, what: str) -> InternalError:
+    """An unexpected exception as a one-line reason; the traceback goes to the log only when
+    asked for (``--verbose``), never to the person at the station."""
+    log.error("unexpected failure on %s: %r", what, exc,
+              exc_info=exc if log.isEnabledFor(logging.INFO) else None)
+    return InternalError.of(exc)
 
 
 def process_many(pipeline: Pipeline, paths: Iterable[Path], station: str | None = None,

@@ -73,6 +73,19 @@ class ImageTooLarge(InputError):
     code = "anh-qua-lon"
 
 
+class InternalError(SohoaError):
+    """A bug or an unforeseen case, not the user's doing: reported in one line, the details
+    go to the log; the file is left where it was."""
+
+    code = "loi-noi-bo"
+
+    @classmethod
+    def of(cls, exc: BaseException) -> InternalError:
+        return cls(f"Lỗi nội bộ khi xử lý ({type(exc).__name__}); tệp được giữ nguyên. Hãy báo "
+                   "quản trị viên (chi tiết trong nhật ký, chạy lại với --verbose).",
+                   detail=repr(exc))
+
+
 class NotFound(SohoaError):
     code = "khong-tim-thay"
     exit_code = ExitCode.NOT_FOUND
@@ -108,3 +121,12 @@ class VerificationFailed(SohoaError):
 
     code = "chu-ky-khong-hop-le"
     exit_code = ExitCode.INVALID_SIGNATURE
+
+
+def machine_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` is the machine's fault rather than the input's: a missing program, the
+    store, or the system (a full disk: an OSError with an errno; the OSError a decoder raises
+    on a damaged file has none). Those are worth retrying; the input's are not."""
+    if isinstance(exc, SohoaError):
+        return not isinstance(exc, InputError)
+    return isinstance(exc, OSError) and exc.errno is not None

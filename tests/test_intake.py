@@ -22,6 +22,7 @@ from pipeline.errors import (
 from pipeline.intake import probe, sniff
 from pipeline.models import FileKind
 from pipeline.process import Pipeline
+from tests.hostile_files import truncated_jpeg
 
 
 def blank_pdf(pages: int = 1) -> bytes:
@@ -64,12 +65,6 @@ def encrypted_pdf() -> bytes:
     buf = io.BytesIO()
     pdf.save(buf, encryption=pikepdf.Encryption(user="mat-khau", owner="chu-so-huu"))
     return buf.getvalue()
-
-
-def truncated_jpeg() -> bytes:
-    buf = io.BytesIO()
-    Image.effect_noise((600, 800), 40).convert("RGB").save(buf, format="JPEG", quality=90)
-    return buf.getvalue()[: len(buf.getvalue()) // 2]
 
 
 BAD_FILES: list[tuple[str, bytes, type[InputError], str]] = [

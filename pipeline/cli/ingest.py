@@ -13,7 +13,7 @@ from pipeline.cli.context import settings_from
 from pipeline.cli.progress import ProgressEvents
 from pipeline.cli.summary import items_table, totals_line
 from pipeline.config import Settings
-from pipeline.errors import ExitCode
+from pipeline.errors import ExitCode, InternalError
 from pipeline.process import Pipeline
 
 
@@ -33,7 +33,10 @@ def ingest(
     items = run_files(settings_from(ctx), files, station, as_json=as_json)
     if not as_json:
         report(items)
-    if any(not item.ok for item in items):
+    failures = [item.failure for item in items if item.failure is not None]
+    if any(f.code == InternalError.code for f in failures):
+        raise typer.Exit(ExitCode.INTERNAL)
+    if failures:
         raise typer.Exit(ExitCode.BAD_INPUT)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
+from pipeline.batch import internal_error
 from pipeline.cli import (
     citizen,
     demo,
@@ -24,7 +25,7 @@ from pipeline.cli import (
 )
 from pipeline.cli.console import err, fail
 from pipeline.config import load_settings
-from pipeline.errors import SohoaError
+from pipeline.errors import ExitCode, SohoaError
 
 app = typer.Typer(
     name="sohoa",
@@ -80,3 +81,6 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("Đã dừng.")
         raise SystemExit(130) from None
+    except Exception as exc:  # a bug: one line for the user, the traceback with --verbose
+        fail(internal_error(exc, "the command"))
+        raise SystemExit(int(ExitCode.INTERNAL)) from None

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import pikepdf
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from pipeline.clock import now_iso
 from pipeline.config import Settings
@@ -20,8 +20,10 @@ from pipeline.errors import (
     ImageTooLarge,
     InputError,
     NoPages,
+    machine_fault,
 )
 from pipeline.hashing import sha256_file
+from pipeline.intake.pdfcheck import oversized_image
 from pipeline.intake.sniff import sniff
 from pipeline.models import FileKind, SourceFile
 
@@ -40,16 +42,13 @@ def probe(path: Path, settings: Settings, station: str | None = None) -> SourceF
             f"{settings.limits.max_file_mb} MB). Hãy tách tài liệu thành nhiều tệp."
         )
     kind = sniff(path)
+    limits = settings.limits
     if kind is FileKind.PDF:
-        pages = _pdf_pages(path)
+        pages = _pdf_pages(path, limits.max_pages, limits.max_image_megapixels)
     else:
-        pages = _image_pages(path, settings.limits.max_image_megapixels)
+        pages = _image_pages(path, limits.max_pages, limits.max_image_megapixels)
     if pages == 0:
         raise NoPages(f"Tệp {path.name} không có trang nào.")
-    if pages > settings.limits.max_pages:
-        raise InputError(
-            f"Tệp {path.name} có {pages} trang, vượt giới hạn {settings.limits.max_pages} trang."
-        )
     sha, size = sha256_file(path)
     return SourceFile(
         path=path,
@@ -63,7 +62,13 @@ def probe(path: Path, settings: Settings, station: str | None = None) -> SourceF
     )
 
 
-def _pdf_pages(path: Path) -> int:
+def _too_many_pages(path: Path, pages: int | None, limit: int) -> InputError:
+    count = f"có {pages} trang" if pages is not None else f"có hơn {limit} trang"
+    return InputError(f"Tệp {path.name} {count}, vượt giới hạn {limit} trang. Hãy tách tài "
+                      "liệu thành nhiều tệp.")
+
+
+def _pdf_pages(path: Path, max_pages: int, max_megapixels: int) -> int:
     with path.open("rb") as fh:
         fh.seek(max(0, path.stat().st_size - _EOF_WINDOW))
         tail = fh.read()
@@ -74,7 +79,10 @@ def _pdf_pages(path: Path) -> int:
         )
     try:
         with pikepdf.open(path) as pdf:
-            return len(pdf.pages)
+            pages = len(pdf.pages)
+            if pages > max_pages:
+                raise _too_many_pages(path, pages, max_pages)
+            large = oversized_image(pdf, max_megapixels * 1_000_000)
     except pikepdf.PasswordError as exc:
         raise EncryptedDocument(
             f"Tệp PDF {path.name} được bảo vệ bằng mật khẩu nên không đọc được. Hãy gỡ mật khẩu "
@@ -86,9 +94,26 @@ def _pdf_pages(path: Path) -> int:
             f"Tệp PDF {path.name} bị hỏng, không đọc được cấu trúc. Hãy quét hoặc xuất lại tệp.",
             detail=str(exc),
         ) from exc
+    except InputError:
+        raise
+    except Exception as exc:  # qpdf's repairs and pikepdf's objects: a zoo of errors
+        if machine_fault(exc):
+            raise
+        raise DamagedFile(
+            f"Tệp PDF {path.name} có cấu trúc bất thường, không kiểm tra được. Hãy quét hoặc "
+            "xuất lại tệp.",
+            detail=repr(exc),
+        ) from exc
+    if large is not None:
+        raise ImageTooLarge(
+            f"Tệp PDF {path.name}: trang {large.page} chứa ảnh quá lớn ({large.width}×"
+            f"{large.height} điểm ảnh, tối đa {max_megapixels} triệu điểm ảnh). Hãy quét ở độ "
+            "phân giải 200–400 dpi."
+        )
+    return pages
 
 
-def _image_pages(path: Path, max_megapixels: int) -> int:
+def _image_pages(path: Path, max_pages: int, max_megapixels: int) -> int:
     # Pillow's own bomb guard (a warning at ~89 Mpx, treated as an error here) stays in place;
     # our configured limit only ever tightens it.
     limit = max_megapixels * 1_000_000
@@ -96,9 +121,11 @@ def _image_pages(path: Path, max_megapixels: int) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
-                frames = getattr(img, "n_frames", 1)
-                for index in range(frames):
-                    img.seek(index)
+                frames = 0
+                while _next_frame(img, frames):
+                    if frames == max_pages:  # a TIFF's frames are a chain: not walked to its end
+                        raise _too_many_pages(path, None, max_pages)
+                    frames += 1
                     width, height = img.size
                     if width * height > limit:
                         raise ImageTooLarge(
@@ -110,14 +137,27 @@ def _image_pages(path: Path, max_megapixels: int) -> int:
                             f"Ảnh {path.name} quá nhỏ ({width}×{height} điểm ảnh) để là một "
                             "trang tài liệu."
                         )
-                return int(frames)
+                return frames
+    except InputError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLarge(
             f"Ảnh {path.name} quá lớn để xử lý an toàn. Hãy quét ở độ phân giải 200–400 dpi.",
             detail=str(exc),
         ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+    except Exception as exc:  # Pillow's parsers raise many kinds on a malformed header
+        if machine_fault(exc):
+            raise
         raise DamagedFile(
             f"Ảnh {path.name} bị hỏng, không đọc được. Hãy quét hoặc sao chép lại tệp.",
-            detail=str(exc),
+            detail=repr(exc),
         ) from exc
+
+
+def _next_frame(img: Image.Image, index: int) -> bool:
+    """Go to frame ``index``; False past the last one."""
+    try:
+        img.seek(index)
+    except EOFError:
+        return False
+    return True

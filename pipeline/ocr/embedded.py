@@ -57,8 +57,13 @@ def _placement(page: pikepdf.Page) -> tuple[pikepdf.Object, list[float]] | None:
     return found
 
 
+class UndecodableImage(Exception):
+    """The page's one image is damaged: its data does not decode to the size it claims."""
+
+
 def _decode(xobject: pikepdf.Object) -> np.ndarray | None:
-    """Pixels of a plain greyscale or RGB image: RGB or grey array, or None."""
+    """Pixels of a plain greyscale or RGB image: RGB or grey array, or None for a kind left
+    to the renderer; :class:`UndecodableImage` if the data is damaged."""
     if any(key in xobject for key in ("/SMask", "/Mask", "/Decode", "/ImageMask")):
         return None
     space = str(xobject.get("/ColorSpace", ""))
@@ -69,14 +74,14 @@ def _decode(xobject: pikepdf.Object) -> np.ndarray | None:
         data = np.frombuffer(xobject.read_raw_bytes(), np.uint8)
         pixels = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
         if pixels is None:
-            return None
+            raise UndecodableImage("OpenCV could not decode the JPEG")
         return pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB)
     if filters in (pikepdf.Name.FlateDecode, None):
         if not isinstance(xobject, pikepdf.Stream):
             return None
         try:
             return np.asarray(PdfImage(xobject).as_pil_image())
-        except (pikepdf.PdfError, NotImplementedError, ValueError):
+        except NotImplementedError:
             return None
     return None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +14,16 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
-from pipeline.errors import DamagedFile
+from pipeline.errors import DamagedFile, machine_fault
 from pipeline.preprocess.geometry import turn
 
 #: A4's long side in inches: phone photos claim 72 dpi, so their scale is estimated from it.
 A4_LONG_INCHES = 11.69
 #: Below this a claimed resolution is a camera's default, not a scan setting.
 MIN_TRUSTED_DPI = 100
+
+#: PDFium must never be entered by two threads at once.
+PDFIUM_LOCK = threading.Lock()
 
 #: EXIF orientation -> clockwise display rotation (mirrored orientations are not applied,
 #: the same choice the PDF wrapper makes, so the text layer matches the page).
@@ -58,6 +63,8 @@ class Frame:
     dpi: int
     #: Black-and-white (1 bit): a fax-style scan, kept lossless in the searchable copy.
     bilevel: bool
+    #: What a person should check on this page (Vietnamese), e.g. a damaged image.
+    warnings: tuple[str, ...] = ()
 
 
 def _fast_decode(path: Path, img: Image.Image) -> np.ndarray | None:
@@ -103,7 +110,9 @@ def image_pages(path: Path) -> Iterator[Frame]:
                 if rotation:
                     frame = frame.rotate(-rotation, expand=True)  # PIL turns counter-clockwise
                 yield Frame(index + 1, np.asarray(frame), dpi, bilevel)
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except Exception as exc:  # whatever Pillow's decoders raise on a damaged file
+        if machine_fault(exc):
+            raise
         raise DamagedFile(
             f"Ảnh {path.name} bị hỏng hoặc bị cắt cụt, không giải mã được. Hãy quét hoặc sao chép "
             "lại tệp.",
@@ -115,21 +124,24 @@ def _is_colour(img: Image.Image) -> bool:
     return img.mode not in ("1", "L", "LA", "I", "I;16", "F")
 
 
-def render_pdf_page(doc: pdfium.PdfDocument, index: int, dpi: int, filename: str,
-                    colour: bool = False) -> np.ndarray:
-    """Rasterise one PDF page (its crop box, as displayed): RGB when ``colour``, else grey."""
+def render_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> int:
+    """``dpi``, lowered so that a page of this size renders to at most ``max_pixels``."""
+    area = max(width_pt, 1.0) * max(height_pt, 1.0) / (72.0 * 72.0)
+    return max(1, min(dpi, math.floor(math.sqrt(max_pixels / area))))
+
+
+def render_pdf_page(doc: pdfium.PdfDocument, index: int, dpi: int, max_pixels: int,
+                    colour: bool = False) -> tuple[np.ndarray, int]:
+    """Rasterise one PDF page (its crop box, as displayed): RGB when ``colour``, else grey;
+    at ``dpi`` or lower, never above ``max_pixels``. Returns the pixels and their dpi."""
+    page = doc[index]
     try:
-        page = doc[index]
-        try:
-            bitmap = page.render(scale=dpi / 72.0, grayscale=not colour, rev_byteorder=colour)
-            pixels = bitmap.to_numpy()
-            if colour:
-                return np.array(pixels[:, :, :3], copy=True)
-            return np.array(pixels[:, :, 0] if pixels.ndim == 3 else pixels, copy=True)
-        finally:
-            page.close()
-    except pdfium.PdfiumError as exc:
-        raise DamagedFile(
-            f"Trang {index + 1} của tệp {filename} bị hỏng, không hiển thị được.",
-            detail=str(exc),
-        ) from exc
+        width, height = page.get_size()
+        dpi = render_dpi(width, height, dpi, max_pixels)
+        bitmap = page.render(scale=dpi / 72.0, grayscale=not colour, rev_byteorder=colour)
+        pixels = bitmap.to_numpy()
+        if colour:
+            return np.array(pixels[:, :, :3], copy=True), dpi
+        return np.array(pixels[:, :, 0] if pixels.ndim == 3 else pixels, copy=True), dpi
+    finally:
+        page.close()

@@ -4,27 +4,29 @@ Pages are streamed: at most a few rasters per worker are alive at once, so a 200
 does not sit in memory. Tesseract runs as a child process per page, and OpenCV releases the
 interpreter lock, so a thread pool gives real parallelism across cores. PDFium is not
 thread-safe: every call into it holds one process-wide lock.
+
+A page that cannot be read, whatever the library says, becomes a page with a reason and no
+words (the document then goes to review); only a file that cannot be opened at all is refused.
 """
 
 from __future__ import annotations
 
-import threading
+import dataclasses
+import logging
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import cv2
-import pdfplumber
-import pikepdf
-import pypdfium2 as pdfium
 
 from pipeline.config import Settings
-from pipeline.errors import DamagedFile
+from pipeline.errors import machine_fault
 from pipeline.models import FileKind, PageText, SourceFile, TextSource
 from pipeline.ocr.embedded import scan_image
+from pipeline.ocr.pdfopen import OpenedPdf, open_pdf
+from pipeline.ocr.raster import PDFIUM_LOCK as PDFIUM_LOCK  # where callers have found it
 from pipeline.ocr.raster import Frame, image_pages, render_pdf_page
 from pipeline.ocr.scan import ScanJob, read_scan
 from pipeline.ocr.tesseract import VOCABULARY_ARGS, TesseractOptions, check_tesseract
@@ -32,10 +34,9 @@ from pipeline.ocr.textlayer import page_words, read_text_layer
 from pipeline.ocr.triage import PagePlan, plan_page
 from pipeline.preprocess.prepare import PrepOptions
 
-Progress = Callable[[PageText], None]
+log = logging.getLogger(__name__)
 
-#: PDFium must never be entered by two threads at once.
-PDFIUM_LOCK = threading.Lock()
+Progress = Callable[[PageText], None]
 
 cv2.setNumThreads(1)  # one core per page: our pool already fills the machine
 
@@ -52,7 +53,8 @@ def scan_options(settings: Settings) -> tuple[TesseractOptions, PrepOptions]:
                     remove_marks=prep.remove_marks,
                     denoise=prep.denoise,
                     binarise=prep.binarise, ocr_dpi=prep.ocr_dpi,
-                    upscale_below=prep.upscale_below),
+                    upscale_below=prep.upscale_below,
+                    max_pixels=settings.limits.max_image_megapixels * 1_000_000),
     )
 
 
@@ -81,7 +83,7 @@ class PageReader:
              numbers: Collection[int] | None = None) -> list[PageText]:
         """The pages in order (only ``numbers`` when given: a distributed worker reads its
         share); corrected page images are written under ``workdir``."""
-        jobs = (self._pdf_jobs(source, numbers) if source.kind is FileKind.PDF
+        jobs = (self._pdf_jobs(source, numbers, workdir) if source.kind is FileKind.PDF
                 else self._image_jobs(source, numbers))
         window = max(2, self.settings.workers * 2)
         pending: deque[Future[PageText]] = deque()
@@ -104,8 +106,9 @@ class PageReader:
                 scan = ScanJob(job.number, job.pixels, job.dpi, self.tesseract, self.prep,
                                workdir, self.settings.preprocess.osd_fallback,
                                read_qr=self.settings.fields.read_qr,
-                               always_display=redraw and not job.bilevel)
-                pending.append(self.executor.submit(read_scan, scan))
+                               always_display=redraw and not job.bilevel,
+                               warnings=job.warnings)
+                pending.append(self.executor.submit(read_scan_or_reason, scan, source.filename))
             while len(pending) >= window:
                 collect(pending.popleft())
         while pending:
@@ -118,53 +121,63 @@ class PageReader:
             if numbers is None or frame.number in numbers:
                 yield frame
 
-    def _pdf_jobs(self, source: SourceFile,
-                  numbers: Collection[int] | None) -> Iterator[PageText | Frame]:
-        ocr = self.settings.ocr
-        with ExitStack() as stack:
-            try:
-                plumber = stack.enter_context(pdfplumber.open(source.path))
-                images = stack.enter_context(pikepdf.open(source.path))
-                with PDFIUM_LOCK:
-                    rasters = pdfium.PdfDocument(source.path)
-            except Exception as exc:  # both libraries raise their own zoo of errors
-                raise DamagedFile(
-                    f"Tệp PDF {source.filename} bị hỏng, không đọc được nội dung trang.",
-                    detail=repr(exc),
-                ) from exc
-            stack.callback(_locked_close, rasters)
-            for index, page in enumerate(plumber.pages):
-                number = index + 1
+    def _pdf_jobs(self, source: SourceFile, numbers: Collection[int] | None,
+                  workdir: Path) -> Iterator[PageText | Frame]:
+        with open_pdf(source.path, source.filename, workdir) as pdf:
+            for number in range(1, pdf.page_count + 1):
                 if numbers is not None and number not in numbers:
-                    page.close()
                     continue
-                try:
-                    box = _page_box(page)
-                    words = page_words(page)
-                    plan = plan_page(
-                        number, box, words, page.images, bool(page.curves or page.rects),
-                        [str(c.get("fontname", "")) for c in page.chars],
-                        min_text_coverage=ocr.text_layer_min_coverage,
-                        default_dpi=ocr.dpi, min_dpi=ocr.min_dpi, max_dpi=ocr.max_dpi,
-                    )
-                except DamagedFile:
-                    raise
-                except Exception as exc:
-                    raise DamagedFile(
-                        f"Trang {number} của tệp {source.filename} bị hỏng, không đọc được.",
-                        detail=repr(exc),
-                    ) from exc
-                finally:
-                    page.close()
-                if plan.text_source is TextSource.TEXT_LAYER:
-                    yield read_text_layer(plan.number, box, words)
-                else:
-                    yield self._scan_frame(plan, images, rasters, source.filename)
+                job = self._pdf_page(pdf, number)
+                damage = pdf.content_problem(number)
+                if damage is not None:
+                    job = _warned(job, damage)
+                if number == 1 and pdf.repaired:
+                    job = _warned(job, pdf.repaired)
+                yield job
 
-    def _scan_frame(self, plan: PagePlan, images: pikepdf.Pdf, rasters: pdfium.PdfDocument,
-                    filename: str) -> Frame:
+    def _pdf_page(self, pdf: OpenedPdf, number: int) -> PageText | Frame:
+        """Page ``number`` read from its text layer, or its image for OCR; a page that cannot
+        be read gets a reason instead."""
+        width, height = pdf.size(number)
+        problem = pdf.box_problem(number)
+        if problem is not None:
+            return unreadable(number, problem, width, height, 72)
+        ocr = self.settings.ocr
+        try:
+            page = pdf.text_page(number)
+            try:
+                box = _page_box(page)
+                words = page_words(page)
+                plan = plan_page(
+                    number, box, words, page.images, bool(page.curves or page.rects),
+                    [str(c.get("fontname", "")) for c in page.chars],
+                    min_text_coverage=ocr.text_layer_min_coverage,
+                    default_dpi=ocr.dpi, min_dpi=ocr.min_dpi, max_dpi=ocr.max_dpi,
+                )
+            finally:
+                page.close()
+            if plan.text_source is TextSource.TEXT_LAYER:
+                return read_text_layer(plan.number, box, words)
+            return self._scan_frame(plan, pdf)
+        except Exception as exc:
+            if machine_fault(exc):
+                raise
+            log.warning("page %d of %s unreadable: %r", number, pdf.filename, exc)
+            return unreadable(number, f"Trang {number} bị hỏng, không đọc được; cần kiểm tra "
+                              "bản gốc.", width, height, 72)
+
+    def _scan_frame(self, plan: PagePlan, pdf: OpenedPdf) -> Frame:
         """The scan's own pixels when the page is just one image, else a rendering."""
-        embedded = scan_image(images, plan.number - 1)
+        number = plan.number
+        warnings: tuple[str, ...] = ()
+        try:
+            embedded = scan_image(pdf.structure, number - 1)
+        except Exception as exc:  # a damaged image: PDFium shows what it can of the page
+            log.warning("page %d of %s: its image does not decode: %r", number, pdf.filename,
+                        exc)
+            embedded = None
+            warnings = (f"Ảnh quét của trang {number} bị hỏng, không giải mã được; trang được "
+                        "đọc từ phần hiển thị được, cần kiểm tra.",)
         if embedded is not None:
             pixels, dpi = embedded
             limit = self.settings.ocr.max_dpi
@@ -172,15 +185,39 @@ class PageReader:
                 pixels = cv2.resize(pixels, None, fx=limit / dpi, fy=limit / dpi,
                                     interpolation=cv2.INTER_AREA)
                 dpi = limit
-            return Frame(plan.number, pixels, dpi, bilevel=False)
+            return Frame(number, pixels, dpi, bilevel=False)
+        max_pixels = self.settings.limits.max_image_megapixels * 1_000_000
         with PDFIUM_LOCK:
-            pixels = render_pdf_page(rasters, plan.number - 1, plan.dpi, filename, plan.colour)
-        return Frame(plan.number, pixels, plan.dpi, bilevel=False)
+            pixels, dpi = render_pdf_page(pdf.raster, number - 1, plan.dpi, max_pixels,
+                                          plan.colour)
+        if dpi < min(plan.dpi, self.settings.ocr.min_dpi):
+            warnings += (f"Trang {number} quá khổ nên chỉ đọc được ở {dpi} dpi; cần kiểm tra.",)
+        return Frame(number, pixels, dpi, bilevel=False, warnings=warnings)
 
 
-def _locked_close(doc: pdfium.PdfDocument) -> None:
-    with PDFIUM_LOCK:
-        doc.close()
+def unreadable(number: int, reason: str, width: float, height: float, dpi: int) -> PageText:
+    """A page that could not be read: no words, and why (the document goes to review)."""
+    return PageText(number=number, width=round(width), height=round(height), dpi=dpi,
+                    text_source=TextSource.OCR, words=(), text="", mean_confidence=None,
+                    warnings=(reason,))
+
+
+def read_scan_or_reason(job: ScanJob, filename: str) -> PageText:
+    """:func:`read_scan`, or the page with a reason if its pixels defeat the preprocessing
+    or Tesseract (runs in the pool: an exception there would end the whole document)."""
+    try:
+        return read_scan(job)
+    except Exception as exc:
+        if machine_fault(exc):
+            raise
+        log.warning("page %d of %s: OCR failed: %r", job.number, filename, exc)
+        height, width = job.pixels.shape[:2]
+        return unreadable(job.number, f"Trang {job.number}: không nhận dạng được chữ do lỗi "
+                          "khi xử lý ảnh trang; cần kiểm tra bản gốc.", width, height, job.dpi)
+
+
+def _warned(job: PageText | Frame, warning: str) -> PageText | Frame:
+    return dataclasses.replace(job, warnings=(*job.warnings, warning))
 
 
 def _page_box(page: Any) -> tuple[float, float, float, float]:

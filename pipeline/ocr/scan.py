@@ -34,6 +34,8 @@ class ScanJob:
     #: Write the page image even if its geometry is unchanged (it is shown instead of a
     #: copy the PDF writer would have to re-encode).
     always_display: bool = False
+    #: Found before OCR (a damaged image, a page too large to read at full resolution).
+    warnings: tuple[str, ...] = ()
 
 
 def read_scan(job: ScanJob) -> PageText:
@@ -45,7 +47,7 @@ def read_scan(job: ScanJob) -> PageText:
         number=job.number, width=page.width, height=page.height, dpi=page.dpi,
         text_source=TextSource.OCR, words=(), text="", mean_confidence=None,
         rotate=page.rotate, corrections=page.notes,
-        codes=codes,
+        codes=codes, warnings=job.warnings,
         display=None if page.display is None else _save_display(page.display, job.workdir,
                                                                 job.number),
     )
@@ -55,8 +57,9 @@ def read_scan(job: ScanJob) -> PageText:
         reading = read(page.ocr, page.ocr_dpi, job.tesseract, keep=kept)
         shell = replace(shell, ocr_image=str(kept), ocr_scale=page.scale, ocr_dpi=page.ocr_dpi)
     except OcrTimeout:
-        return replace(shell, warnings=(f"Trang {job.number}: nhận dạng chữ quá thời gian "
-                                        f"{job.tesseract.timeout:.0f} giây, trang chưa có chữ.",))
+        return replace(shell, warnings=(*job.warnings,
+                                        f"Trang {job.number}: nhận dạng chữ quá thời gian "
+                                        f"{job.tesseract.timeout:.0f} giây, trang chưa có chữ."))
     words = reading.words
     if page.scale != 1.0:
         words = [Word(w.text, _scaled(w.box, 1.0 / page.scale), w.confidence, w.line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -52,6 +53,8 @@ class PrepOptions:
     #: (measured: 150-200 dpi pages read as well unscaled, at less than half the cost).
     ocr_dpi: int = 300
     upscale_below: int = 120
+    #: Upscaling never makes the page larger than this (``limits.max_image_megapixels``).
+    max_pixels: int = 80_000_000
 
 
 @dataclass(frozen=True)
@@ -148,9 +151,11 @@ def _pixels_for_ocr(grey: np.ndarray, dpi: int, options: PrepOptions,
     grey = erase_marks(grey, marks)
     if options.denoise:
         grey = denoise(grey)
-    if dpi < options.upscale_below:
-        grey, scale = upscale(grey, dpi, options.ocr_dpi)
-        ocr_dpi = options.ocr_dpi
+    room = math.sqrt(options.max_pixels / max(grey.size, 1))  # how much larger it may get
+    target = min(options.ocr_dpi, math.floor(dpi * room))
+    if dpi < options.upscale_below and target > dpi:
+        grey, scale = upscale(grey, dpi, target)
+        ocr_dpi = target
     if options.binarise:
         grey = binarise(grey, ocr_dpi)
     return np.ascontiguousarray(grey, dtype=np.uint8), ocr_dpi, scale

@@ -16,6 +16,17 @@ from pipeline.models import Variant
 
 router = APIRouter(prefix="/v1/documents", tags=["Tài liệu"])
 
+#: Longest side of a preview in pixels: an A4 page at the widest preview (2000 px) is 2829 px
+#: tall; a strip of a page (100×2000 pt) must not render 40000 px tall.
+MAX_PREVIEW_SIDE = 3000
+
+
+def preview_scale(page_width: float, page_height: float, width: int) -> float:
+    """Pixels per point for a preview ``width`` pixels wide, bounded in both dimensions (a
+    degenerate page of zero size counts as one point)."""
+    page_width, page_height = max(page_width, 1.0), max(page_height, 1.0)
+    return min(width / page_width, MAX_PREVIEW_SIDE / max(page_width, page_height))
+
 
 @router.get("/{ref}/pages/{number}", summary="Ảnh xem trước một trang (PNG)",
             dependencies=[require(Scope.READ_DOCUMENTS)], response_class=Response,
@@ -24,7 +35,7 @@ def page_image(ref: DocRef, number: Annotated[int, PathParam(ge=1, le=5000)], re
                width: Annotated[int, Query(ge=100, le=2000)] = 800) -> Response:
     import pypdfium2 as pdfium
 
-    from pipeline.ocr.reader import PDFIUM_LOCK
+    from pipeline.ocr.raster import PDFIUM_LOCK
 
     svc = services(request)
     record = load(svc, ref)
@@ -43,7 +54,7 @@ def page_image(ref: DocRef, number: Annotated[int, PathParam(ge=1, le=5000)], re
             if number > len(pdf):
                 raise ApiError(404, "khong-co-trang", f"Tài liệu chỉ có {len(pdf)} trang.")
             page = pdf[number - 1]
-            scale = width / page.get_width()
+            scale = preview_scale(page.get_width(), page.get_height(), width)
             image = page.render(scale=scale).to_pil()
         finally:
             pdf.close()

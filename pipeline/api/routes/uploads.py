@@ -14,6 +14,7 @@ from pipeline.api.deps import require, services
 from pipeline.api.errors import ApiError
 from pipeline.api.keys import Scope
 from pipeline.batch import process_one
+from pipeline.errors import InternalError
 from pipeline.intake.hints import IntakeHints
 
 router = APIRouter(prefix="/v1/documents", tags=["Tải lên"])
@@ -71,7 +72,8 @@ async def upload(request: Request, response: Response,
     finally:
         shutil.rmtree(work, ignore_errors=True)  # the kho has its own copy now
     if item.failure is not None:
-        status = 503 if item.failure.retryable else 422
+        status = (500 if item.failure.code == InternalError.code
+                  else 503 if item.failure.retryable else 422)
         raise ApiError(status, item.failure.code, item.failure.message)
     if item.queued is not None:
         response.status_code = 202
