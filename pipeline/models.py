@@ -140,6 +140,37 @@ class SignatureInfo:
 
 
 @dataclass(frozen=True)
+class SignatureEvidence:
+    """A signature the document arrived with, read but not validated: an embedded PDF
+    signature (``pdf-signature``) or an e-signature stamp's printed text (``stamp-text``).
+    Evidence beside the paper for reviewers and the fields stage, never a field value."""
+
+    source: str  # "pdf-signature" | "stamp-text"
+    signer: str  # certificate common name, or the stamp's "Ký bởi" / "Người ký"
+    organization: str = ""  # certificate O, or the stamp's "Cơ quan"
+    signed_at: str = ""  # ISO 8601 with offset; "" when not stated or not readable
+    unit: str = ""  # certificate OU
+    page: int | None = None  # the page a stamp is printed on (1-based)
+    #: Where a stamp read from the page's text is (page pixels): a field read there is the
+    #: stamp itself, not a second witness.
+    bbox: tuple[float, float, float, float] | None = None
+    field_name: str = ""  # the PDF signature field
+    #: The signature covers the file as received (False: a later revision was appended).
+    covers_whole_file: bool | None = None
+    problem: str | None = None  # why it could not be read (Vietnamese)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["bbox"] = [round(v, 1) for v in self.bbox] if self.bbox else None
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SignatureEvidence:
+        bbox = data.get("bbox")
+        return cls(**{**data, "bbox": tuple(float(v) for v in bbox) if bbox else None})
+
+
+@dataclass(frozen=True)
 class PageInfo:
     number: int
     width: int
@@ -225,17 +256,22 @@ class DocumentRecord:
     part: PartInfo | None = None
     #: The administrative procedure the scanning station or a sidecar named (not read).
     procedure: str | None = None
+    #: Signatures the document arrived with (embedded, or stamps printed on it).
+    evidence: tuple[SignatureEvidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data. Built by hand: ``dataclasses.asdict`` deep-copies every field
-        value, which made serialising a record most of a put's own CPU time. ``part`` and
-        ``procedure`` appear only when set, so whole-file records read as before."""
+        value, which made serialising a record most of a put's own CPU time. ``part``,
+        ``procedure`` and ``evidence`` appear only when set, so records without them read as
+        before."""
         flat = dataclasses.asdict
         optional: dict[str, Any] = {}
         if self.part is not None:
             optional["part"] = self.part.to_dict()
         if self.procedure is not None:
             optional["procedure"] = self.procedure
+        if self.evidence:
+            optional["evidence"] = [e.to_dict() for e in self.evidence]
         return {
             "id": self.id, "status": self.status, "doc_type": self.doc_type,
             "source": flat(self.source), "pages": [flat(p) for p in self.pages],
@@ -269,6 +305,7 @@ class DocumentRecord:
             signatures=tuple(SignatureInfo(**s) for s in data.get("signatures", ())),
             part=PartInfo.from_dict(data["part"]) if data.get("part") else None,
             procedure=data.get("procedure") or None,
+            evidence=tuple(SignatureEvidence.from_dict(e) for e in data.get("evidence", ())),
         )
 
     def with_status(self, status: Status) -> DocumentRecord:

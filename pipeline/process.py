@@ -32,6 +32,7 @@ from pipeline.models import (
     PageInfo,
     PageText,
     PartInfo,
+    SignatureEvidence,
     SourceFile,
     SourceInfo,
     Status,
@@ -39,6 +40,7 @@ from pipeline.models import (
 )
 from pipeline.ocr.layout import mean_confidence
 from pipeline.ocr.reader import PageReader
+from pipeline.pdf.evidence import pdf_evidence
 from pipeline.pdf.searchable import needs_text_layer, write_searchable
 from pipeline.store import DocumentStore, document_id, open_store
 
@@ -109,7 +111,8 @@ class Pipeline:
         self._own_reader = reader is None
         self.reader = reader or PageReader(settings)
         self.fields = FieldReader(settings.fields.template_paths,
-                                  settings.review.min_field_confidence)
+                                  settings.review.min_field_confidence,
+                                  zone=settings.timezone)
         # Documents being processed right now, by content hash: a second copy of the same
         # bytes in one batch waits for the first and is then reported as its duplicate.
         self._in_flight: dict[str, _Flight] = {}
@@ -220,7 +223,7 @@ class Pipeline:
         artifacts[Variant.WORDS.value] = self.store.put_artifact(
             doc_id, Variant.WORDS, words_json(own), "application/json")
         status, warnings = assess(own, self.settings.review.min_confidence)
-        found = self.fields.read(own)
+        found = self.fields.read(own, self._evidence(source, pages, cut))
         fields, notes = with_dossier(found.fields, part, hints)
         problems = found.problems + notes
         if problems:
@@ -244,12 +247,22 @@ class Pipeline:
             part=(PartInfo(part.key, part.pages, part.cover, part.ma_ho_so)
                   if part is not None and cut else None),
             procedure=hints.procedure,
+            evidence=found.evidence,
         )
         from pipeline.reuse import reconcile  # once-only reuse (issue 6): known citizens
 
         record = reconcile(self.store.index, record)
         self.store.put_record(record)
         return record
+
+    def _evidence(self, source: SourceFile, pages: Sequence[PageText], cut: bool
+                  ) -> list[SignatureEvidence]:
+        """The signatures a PDF arrived with and the stamps they draw on the document's
+        pages (a part cut from a stack is not what the file's signatures signed)."""
+        if source.kind is not FileKind.PDF:
+            return []
+        numbers = [(p.number, i if cut else p.number) for i, p in enumerate(pages, 1)]
+        return pdf_evidence(source.path, numbers, self.settings.timezone, whole_file=not cut)
 
     def _workdir(self, prefix: str) -> tempfile.TemporaryDirectory[str]:
         return workdir(self.settings, prefix)

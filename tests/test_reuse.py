@@ -15,7 +15,15 @@ from pipeline.config import Settings
 from pipeline.fields.model import FieldValue
 from pipeline.fields.reader import FieldReader, FieldsResult
 from pipeline.index import Index
-from pipeline.models import FileKind, PageText, SourceFile, Status, TextSource, Word
+from pipeline.models import (
+    FileKind,
+    PageText,
+    SignatureEvidence,
+    SourceFile,
+    Status,
+    TextSource,
+    Word,
+)
 from pipeline.ocr.reader import PageReader
 from pipeline.process import Pipeline
 from pipeline.reuse import citizen_profile, dossier, reconcile
@@ -177,7 +185,8 @@ class _Fields:
     def __init__(self, fields: dict[str, FieldValue]) -> None:
         self.fields = fields
 
-    def read(self, _pages: Sequence[PageText]) -> FieldsResult:
+    def read(self, _pages: Sequence[PageText],
+             _evidence: Sequence[SignatureEvidence] = ()) -> FieldsResult:
         return FieldsResult("to_khai", 0.95, self.fields, ())
 
 

@@ -35,6 +35,8 @@ class FieldValue:
     reason: str | None = None  # why it is invalid or doubtful (Vietnamese)
     source: str = "ocr"  # "ocr", "text-layer", "qr" (a decoded QR code), "qr+ocr" (both agree)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Signatures that name this printed value too ("pdf-signature", "stamp-text").
+    confirmed_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -48,4 +50,6 @@ class FieldValue:
         }
         if self.reason:
             out["reason"] = self.reason
+        if self.confirmed_by:
+            out["confirmed_by"] = list(self.confirmed_by)
         return out

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.fields.attest import attest
 from pipeline.fields.classify import classify
 from pipeline.fields.crosscheck import crosscheck
+from pipeline.fields.esign import stamps_in_lines
 from pipeline.fields.extract import extract, problems
 from pipeline.fields.kinds import KINDS
 from pipeline.fields.lines import document_lines
@@ -18,7 +20,7 @@ from pipeline.fields.model import FieldValue
 from pipeline.fields.qr import parse
 from pipeline.fields.reread import page_rereader
 from pipeline.fields.template import Template, load
-from pipeline.models import PageText
+from pipeline.models import PageText, SignatureEvidence
 
 #: Confidence of a value decoded from a QR code that also validates.
 QR_CONFIDENCE = 0.99
@@ -30,30 +32,40 @@ class FieldsResult:
     confidence: float
     fields: dict[str, FieldValue]
     problems: tuple[str, ...]
+    #: The signatures weighed: those given and the stamps printed on the pages.
+    evidence: tuple[SignatureEvidence, ...] = ()
 
 
 class FieldReader:
     def __init__(self, template_dirs: Iterable[Path] = (), min_confidence: float = 0.6,
-                 today: date | None = None) -> None:
+                 today: date | None = None, zone: str = "Asia/Ho_Chi_Minh") -> None:
         self.templates: dict[str, Template] = load(template_dirs)
         self.min_confidence = min_confidence
         self.today = today
+        self.zone = zone  # of signing times a stamp prints without an offset
 
-    def read(self, pages: Sequence[PageText]) -> FieldsResult:
+    def read(self, pages: Sequence[PageText],
+             evidence: Sequence[SignatureEvidence] = ()) -> FieldsResult:
+        """The fields of ``pages``; ``evidence`` are the signatures the file arrived with
+        (see :mod:`pipeline.pdf.evidence`), weighed with the stamps printed on the pages."""
         lines = document_lines(pages)
+        witnesses = (*evidence, *stamps_in_lines(lines, self.zone))
         kind = classify(self.templates, lines)
         codes = [(p.number, code) for p in pages for code in p.codes]
         if kind.doc_type == "unknown":
-            return FieldsResult("unknown", kind.confidence, self._codes_only(codes), ())
+            return FieldsResult("unknown", kind.confidence, self._codes_only(codes), (),
+                                witnesses)
         template = self.templates[kind.doc_type]
         reread = page_rereader(pages) if any(p.ocr_image for p in pages) else None
         fields = extract(template, lines, kind.title_line, reread)
         fields, disagreements = self._merge_codes(template, fields, codes)
         fields = crosscheck(fields, self.today or date.today())
-        found = problems(template, fields, self.min_confidence) + disagreements
+        fields, notes = attest(fields, witnesses, self.zone,
+                               "ngay_ban_hanh" if "ngay_ban_hanh" in template.fields else None)
+        found = problems(template, fields, self.min_confidence) + disagreements + notes
         if kind.confidence < self.min_confidence:
             found.append(f"Chưa chắc loại tài liệu ({kind.confidence:.0%}).")
-        return FieldsResult(kind.doc_type, kind.confidence, fields, tuple(found))
+        return FieldsResult(kind.doc_type, kind.confidence, fields, tuple(found), witnesses)
 
     def _codes_only(self, codes: Sequence[tuple[int, str]]) -> dict[str, FieldValue]:
         merged, _ = self._merge_codes(None, {}, codes)

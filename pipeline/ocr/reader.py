@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+import pikepdf
 
-from pipeline.config import Settings
+from pipeline.config import OcrSettings, Settings
 from pipeline.errors import machine_fault
 from pipeline.models import FileKind, PageText, SourceFile, TextSource
 from pipeline.ocr.embedded import scan_image
@@ -32,6 +33,7 @@ from pipeline.ocr.scan import ScanJob, read_scan
 from pipeline.ocr.tesseract import VOCABULARY_ARGS, TesseractOptions, check_tesseract
 from pipeline.ocr.textlayer import page_words, read_text_layer
 from pipeline.ocr.triage import PagePlan, plan_page
+from pipeline.pdf.annotations import annotation_texts
 from pipeline.preprocess.prepare import PrepOptions
 
 log = logging.getLogger(__name__)
@@ -147,13 +149,7 @@ class PageReader:
             page = pdf.text_page(number)
             try:
                 box = _page_box(page)
-                words = page_words(page)
-                plan = plan_page(
-                    number, box, words, page.images, bool(page.curves or page.rects),
-                    [str(c.get("fontname", "")) for c in page.chars],
-                    min_text_coverage=ocr.text_layer_min_coverage,
-                    default_dpi=ocr.dpi, min_dpi=ocr.min_dpi, max_dpi=ocr.max_dpi,
-                )
+                plan, words = plan_pdf_page(page, pdf.structure, number - 1, ocr)
             finally:
                 page.close()
             if plan.text_source is TextSource.TEXT_LAYER:
@@ -218,6 +214,25 @@ def read_scan_or_reason(job: ScanJob, filename: str) -> PageText:
 
 def _warned(job: PageText | Frame, warning: str) -> PageText | Frame:
     return dataclasses.replace(job, warnings=(*job.warnings, warning))
+
+
+def plan_pdf_page(page: Any, pdf: pikepdf.Pdf, index: int, ocr: OcrSettings
+                  ) -> tuple[PagePlan, list[dict[str, Any]]]:
+    """How to read page ``index`` (pdfplumber's ``page``, pikepdf's ``pdf``) and the words of
+    its text layer. Text an e-office tool stamped in after export (the number, the day) is
+    often an annotation and joins the page's words; the e-signature stamps that signature
+    widgets draw are evidence (:mod:`pipeline.pdf.evidence`), not the page: a scan whose
+    only text is its stamps stays a scan."""
+    shown = [c for a in annotation_texts(pdf, index) for c in a.chars]
+    words = page_words(page, shown)
+    plan = plan_page(
+        index + 1, _page_box(page), words, page.images, bool(page.curves or page.rects),
+        [str(c.get("fontname", "")) for c in [*page.chars, *shown]],
+        min_text_coverage=ocr.text_layer_min_coverage,
+        default_dpi=ocr.dpi, min_dpi=ocr.min_dpi, max_dpi=ocr.max_dpi,
+    )
+    return plan, words
+
 
 
 def _page_box(page: Any) -> tuple[float, float, float, float]:
