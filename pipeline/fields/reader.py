@@ -9,16 +9,24 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pipeline.fields.blockread import reread_block
 from pipeline.fields.classify import classify
 from pipeline.fields.crosscheck import crosscheck
 from pipeline.fields.extract import extract, problems
+from pipeline.fields.header import without_stamps
 from pipeline.fields.kinds import KINDS
-from pipeline.fields.lines import document_lines
+from pipeline.fields.lines import TextLine, document_lines
 from pipeline.fields.model import FieldValue
 from pipeline.fields.qr import parse
 from pipeline.fields.reread import page_rereader
+from pipeline.fields.signature import find_block
 from pipeline.fields.template import Template, load
+from pipeline.fields.trust import review
 from pipeline.models import PageText
+
+#: The fields every signed Decree 30 document has (who issued and signed it), read from a
+#: page whose kind is not known (the last page of a document, photographed alone).
+SIGNED_BASE = "_ban_hanh"
 
 #: Confidence of a value decoded from a QR code that also validates.
 QR_CONFIDENCE = 0.99
@@ -36,18 +44,22 @@ class FieldReader:
     def __init__(self, template_dirs: Iterable[Path] = (), min_confidence: float = 0.6,
                  today: date | None = None) -> None:
         self.templates: dict[str, Template] = load(template_dirs)
+        self.signed = load(template_dirs, abstract=True)[SIGNED_BASE]
         self.min_confidence = min_confidence
         self.today = today
 
     def read(self, pages: Sequence[PageText]) -> FieldsResult:
-        lines = document_lines(pages)
+        lines = _lines(pages)
+        if any(p.ocr_image for p in pages):
+            pages = reread_block(pages, lines)
+            lines = _lines(pages)
         kind = classify(self.templates, lines)
         codes = [(p.number, code) for p in pages for code in p.codes]
         if kind.doc_type == "unknown":
-            return FieldsResult("unknown", kind.confidence, self._codes_only(codes), ())
+            return FieldsResult("unknown", kind.confidence, self._unknown(lines, codes), ())
         template = self.templates[kind.doc_type]
         reread = page_rereader(pages) if any(p.ocr_image for p in pages) else None
-        fields = extract(template, lines, kind.title_line, reread)
+        fields = review(template, extract(template, lines, kind.title_line, reread), lines)
         fields, disagreements = self._merge_codes(template, fields, codes)
         fields = crosscheck(fields, self.today or date.today())
         found = problems(template, fields, self.min_confidence) + disagreements
@@ -55,9 +67,15 @@ class FieldReader:
             found.append(f"Chưa chắc loại tài liệu ({kind.confidence:.0%}).")
         return FieldsResult(kind.doc_type, kind.confidence, fields, tuple(found))
 
-    def _codes_only(self, codes: Sequence[tuple[int, str]]) -> dict[str, FieldValue]:
+    def _unknown(self, lines: Sequence[TextLine], codes: Sequence[tuple[int, str]]
+                 ) -> dict[str, FieldValue]:
+        """What a document of no known kind still says: its QR codes, and who signed it when
+        it ends with a Decree 30 signature block."""
         merged, _ = self._merge_codes(None, {}, codes)
-        return merged
+        if find_block(lines) is None:
+            return merged
+        signed = review(self.signed, extract(self.signed, lines, None), lines)
+        return {**signed, **merged}
 
     @staticmethod
     def _merge_codes(template: Template | None, fields: dict[str, FieldValue],
@@ -87,6 +105,11 @@ class FieldReader:
                 if printed is not None and printed.bbox is not None:
                     out[name] = dataclasses.replace(out[name], bbox=printed.bbox)
         return out, disagreements
+
+
+def _lines(pages: Sequence[PageText]) -> list[TextLine]:
+    """The pages' lines, without the words of incoming-mail stamps."""
+    return without_stamps(document_lines(pages))
 
 
 #: Kinds of the fields a QR code may carry, for documents without a template.

@@ -25,6 +25,7 @@ from pipeline.preprocess.pixels import (
     remove_rules,
     to_grey,
     upscale,
+    whiten_stamps,
 )
 
 #: Asks Tesseract's orientation detection for the clockwise turn that makes a page upright.
@@ -44,7 +45,8 @@ class PrepOptions:
     min_skew: float = 0.5
     flatten_light: bool = True
     remove_rules: bool = True
-    #: Erase signatures, seals and pictures (strokes far taller than print).
+    #: Erase signatures, seals and pictures (strokes far taller than print), and the red or
+    #: purple ink of seals and stamps on colour pages.
     remove_marks: bool = True
     denoise: bool = False
     binarise: bool = False
@@ -78,6 +80,8 @@ def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
             osd: OsdFn | None = None, *, always_display: bool = False) -> Prepared:
     notes: list[str] = []
     grey = to_grey(pixels)
+    if options.remove_marks:
+        grey = whiten_stamps(pixels, grey)
     shown = pixels
     geometry_changed = False
     if options.page_detection:
