@@ -31,6 +31,8 @@ _DRAFT = re.compile(r"D[ỰU]\s*TH[ẢA]O")
 COLUMN_SHARE = 0.42
 #: How far above the "Nơi nhận" line the block may start, and below it end (line heights).
 ABOVE, BELOW = 3.0, 22.0
+#: Lines searched for a signer when the page has no "Nơi nhận" and no right-hand block.
+LAST_LINES = 8
 _SIGN_HINT = re.compile(r"\(\s*k[ýy]", re.IGNORECASE)  # "(Ký, ghi rõ họ tên)"
 #: Words every signer's title holds one of ("trưởng" in bộ trưởng, cục trưởng, ...).
 _TITLE_WORDS = ("chu tich", "giam doc", "truong", "thu tuong", "chanh", "bi thu", "thu ky",
@@ -112,8 +114,10 @@ def find_block(lines: Sequence[TextLine]) -> Block | None:
         anchor = next((ln for ln in reversed(main) if ln.page == last and any(
             w.box[0] >= edge and _titled(" ".join(x.text for x in ln.words[i:]))
             for i, w in enumerate(ln.words))), None)
-        if anchor is None:
-            return None
+        if anchor is None:  # no layout to go by: the last lines of the document
+            tail = [ln for ln in main[-LAST_LINES:] if ln.page == last]
+            top = min(w.box[1] for w in tail[0].words)
+            return Block(last, (left, top, right + h, top + BELOW * h), h)
     left, right, h = _page_geometry(main, anchor.page)
     top = min(w.box[1] for w in anchor.words)
     bottom = max(w.box[3] for ln in main if ln.page == anchor.page for w in ln.words)
@@ -268,11 +272,20 @@ def read_block(lines: Sequence[TextLine]) -> tuple[Block, Reading] | None:
     block = find_block(lines)
     if block is None:
         return None
+    left = _page_geometry(lines, block.page)[0]
+    reading = _reading(lines, block, centred=block.box[0] > left)
+    if reading.name is None and not reading.titles:  # one column: the block under the list
+        whole = Block(block.page, (left, *block.box[1:]), block.line_height)
+        return whole, _reading(lines, whole, centred=False)
+    return block, reading
+
+
+def _reading(lines: Sequence[TextLine], block: Block, centred: bool) -> Reading:
     found = rows(lines, block)
     titles_all = [k for k, r in enumerate(found) if _is_title_row(r)]
     width = block.box[2] - block.box[0]
-    middle = (statistics.median(_centre(found[k]) for k in titles_all) if titles_all
-              else None)
+    middle = (statistics.median(_centre(found[k]) for k in titles_all)
+              if titles_all and centred else None)
     name: Row | None = None
     name_at = len(found)
     for k in range(len(found) - 1, -1, -1):
@@ -285,7 +298,7 @@ def read_block(lines: Sequence[TextLine]) -> tuple[Block, Reading] | None:
         break
     titles = [_title_part(found[k]) for k in titles_all if k < name_at]
     cut = any(_texts(found[k])[0].strip(".,:;'`") == "" for k in titles_all if k < name_at)
-    return block, Reading(titles, name, cut)
+    return Reading(titles, name, cut)
 
 
 def signer(lines: Sequence[TextLine], title: int | None) -> list[Candidate]:
