@@ -63,7 +63,7 @@ def reread_block(pages: Sequence[PageText], lines: Sequence[TextLine],
     """``pages`` with the signature block's words read again, when the page image Tesseract
     read is still at hand; unchanged otherwise."""
     block = find_block(lines)
-    if block is None:
+    if block is None or not block.anchored:
         return list(pages)
     page = next((p for p in pages if p.number == block.page), None)
     if page is None or page.ocr_image is None or not Path(page.ocr_image).exists():

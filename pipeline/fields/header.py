@@ -238,10 +238,14 @@ def _is_stamp_word(text: str) -> bool:
     return core in ("ĐẾN", "ĐÊN", "ĐỀN", "DEN", "ĐEN")
 
 
-def stamp_boxes(lines: Sequence[TextLine]) -> list[tuple[int, float, float, float, float]]:
+#: An incoming-mail stamp: (page, x0, y0, x1, y1) in page pixels.
+Stamp = tuple[int, float, float, float, float]
+
+
+def stamp_boxes(lines: Sequence[TextLine]) -> list[Stamp]:
     """(page, x0, y0, x1, y1) of each incoming-mail stamp on page 1: the word "ĐẾN" in
     capitals with its own "Số:" or "Ngày:" lines under or beside it."""
-    found = []
+    found: list[Stamp] = []
     page1 = [ln for ln in lines if ln.page == 1 and ln.words]
     for line in page1:
         for word in line.words:
@@ -264,10 +268,12 @@ def _inside(box: tuple[float, float, float, float],
     return area[0] <= cx <= area[2] and area[1] <= cy <= area[3]
 
 
-def without_stamps(lines: Sequence[TextLine]) -> list[TextLine]:
-    """The lines with the words of incoming-mail stamps taken out (lines keep their place,
-    perhaps empty, so line numbers stay valid)."""
-    boxes = stamp_boxes(lines)
+def without_stamps(lines: Sequence[TextLine], boxes: Sequence[Stamp] | None = None
+                   ) -> list[TextLine]:
+    """The lines with the words of incoming-mail stamps (``boxes``, else those found in
+    ``lines``) taken out; lines keep their place, perhaps empty, so line numbers stay
+    valid."""
+    boxes = stamp_boxes(lines) if boxes is None else boxes
     if not boxes:
         return list(lines)
     out = []

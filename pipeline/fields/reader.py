@@ -13,7 +13,7 @@ from pipeline.fields.blockread import reread_block
 from pipeline.fields.classify import classify
 from pipeline.fields.crosscheck import crosscheck
 from pipeline.fields.extract import extract, problems
-from pipeline.fields.header import without_stamps
+from pipeline.fields.header import stamp_boxes, without_stamps
 from pipeline.fields.kinds import KINDS
 from pipeline.fields.lines import TextLine, document_lines
 from pipeline.fields.model import FieldValue
@@ -49,10 +49,12 @@ class FieldReader:
         self.today = today
 
     def read(self, pages: Sequence[PageText]) -> FieldsResult:
-        lines = _lines(pages)
+        first = document_lines(pages)
+        stamps = stamp_boxes(first)
+        lines = without_stamps(first, stamps)
         if any(p.ocr_image for p in pages):
             pages = reread_block(pages, lines)
-            lines = _lines(pages)
+            lines = without_stamps(document_lines(pages), stamps)
         kind = classify(self.templates, lines)
         codes = [(p.number, code) for p in pages for code in p.codes]
         if kind.doc_type == "unknown":
@@ -105,11 +107,6 @@ class FieldReader:
                 if printed is not None and printed.bbox is not None:
                     out[name] = dataclasses.replace(out[name], bbox=printed.bbox)
         return out, disagreements
-
-
-def _lines(pages: Sequence[PageText]) -> list[TextLine]:
-    """The pages' lines, without the words of incoming-mail stamps."""
-    return without_stamps(document_lines(pages))
 
 
 #: Kinds of the fields a QR code may carry, for documents without a template.

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pipeline.fields.header import Candidate, Span, is_caps_word
 from pipeline.fields.lines import TextLine
 from pipeline.fields.match import fold
+from pipeline.text.lexicon import skeleton, surnames
 from pipeline.text.repair import distance
 from pipeline.text.syllable import is_valid
 
@@ -46,6 +47,9 @@ class Block:
     page: int
     box: tuple[float, float, float, float]
     line_height: float
+    #: Found by the layout ("Nơi nhận", a signing hint, a title in the right column), not
+    #: guessed as the last lines of the document.
+    anchored: bool = True
 
 
 def _is_recipients(text: str) -> bool:
@@ -117,7 +121,7 @@ def find_block(lines: Sequence[TextLine]) -> Block | None:
         if anchor is None:  # no layout to go by: the last lines of the document
             tail = [ln for ln in main[-LAST_LINES:] if ln.page == last]
             top = min(w.box[1] for w in tail[0].words)
-            return Block(last, (left, top, right + h, top + BELOW * h), h)
+            return Block(last, (left, top, right + h, top + BELOW * h), h, anchored=False)
     left, right, h = _page_geometry(main, anchor.page)
     top = min(w.box[1] for w in anchor.words)
     bottom = max(w.box[3] for ln in main if ln.page == anchor.page for w in ln.words)
@@ -261,6 +265,12 @@ class Reading:
             _texts(row)[0].rstrip(".").upper() == "KT" for row in self.titles)
 
 
+def _family_name(word: str) -> bool:
+    """A known family name, or one with its letters (marks misread)."""
+    family = surnames()
+    return word in family or skeleton(word) in family.by_skeleton
+
+
 def _centre(row: Row) -> float:
     first, last = row[0], row[-1]
     return (first[0].words[first[1]].box[0] + last[0].words[last[1]].box[2]) / 2
@@ -275,7 +285,7 @@ def read_block(lines: Sequence[TextLine]) -> tuple[Block, Reading] | None:
     left = _page_geometry(lines, block.page)[0]
     reading = _reading(lines, block, centred=block.box[0] > left)
     if reading.name is None and not reading.titles:  # one column: the block under the list
-        whole = Block(block.page, (left, *block.box[1:]), block.line_height)
+        whole = Block(block.page, (left, *block.box[1:]), block.line_height, block.anchored)
         return whole, _reading(lines, whole, centred=False)
     return block, reading
 
@@ -292,10 +302,14 @@ def _reading(lines: Sequence[TextLine], block: Block, centred: bool) -> Reading:
         run = name_run(found[k])
         if run is None or (middle is not None and abs(_centre(run) - middle) > 0.25 * width):
             continue
+        if not block.anchored and not _family_name(_texts(run)[0]):
+            continue  # no layout to vouch for it: only a name that starts as names do
         if titles_all and k < titles_all[0]:
             continue  # above the titles: body text, not the name
         name, name_at = run, k
         break
+    if name is None and not block.anchored:
+        return Reading([], None)
     titles = [_title_part(found[k]) for k in titles_all if k < name_at]
     cut = any(_texts(found[k])[0].strip(".,:;'`") == "" for k in titles_all if k < name_at)
     return Reading(titles, name, cut)
