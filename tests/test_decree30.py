@@ -3,6 +3,7 @@ block, handwriting in the blanks, and a last page read without its first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,8 @@ def values(fields: dict[str, FieldValue]) -> dict[str, object]:
     return {k: v.value for k, v in fields.items()}
 
 
-def columns(rows: list[tuple[float, list[tuple[int, str]]]], number: int = 1) -> PageText:
+def columns(rows: Sequence[tuple[float, Sequence[tuple[int, str]]]], number: int = 1
+            ) -> PageText:
     """A page from rows of ``(top, [(column, text), ...])`` (10 pixels a character), one
     OCR line per row: the recipients list and the signature block read onto one line."""
     words = []

@@ -58,3 +58,5 @@ METHODS: dict[str, Callable[[Sequence[TextLine], int | None], list[Candidate]]] 
     "signer": signer,
     "signer_title": signer_title,
 }
+
+__all__ = ["METHODS", "Candidate", "subject"]

@@ -125,8 +125,8 @@ def review(template: Template, fields: Mapping[str, FieldValue],
             if inferred is not None:
                 out[name] = inferred
         elif spec.method == "signer_title" and out[name].confidence > INFERRED_TITLE:
-            found = read_block(lines)
-            if found is not None and found[1].title_doubt:
+            block = read_block(lines)
+            if block is not None and block[1].title_doubt:
                 out[name] = dataclasses.replace(
                     out[name], confidence=INFERRED_TITLE, reason=_join(
                         out[name].reason, "Dấu đóng đè lên dòng chức vụ; cần kiểm tra."))
