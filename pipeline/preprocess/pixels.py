@@ -24,6 +24,9 @@ _RED_BELOW, _RED_ABOVE = 12, 125
 #: Saturation and brightness (0-255) from which a pixel is stamp ink: black print over a
 #: seal is darker than this and stays.
 _STAMP_SATURATION, _STAMP_VALUE, _HALO_VALUE = 70, 90, 120
+#: Seals and stamps cover a few per cent of a page; more red than this is tinted paper or
+#: light, and is left alone.
+_MOST_STAMP = 0.12
 
 
 def whiten_stamps(pixels: np.ndarray, grey: np.ndarray) -> np.ndarray:
@@ -37,7 +40,7 @@ def whiten_stamps(pixels: np.ndarray, grey: np.ndarray) -> np.ndarray:
     hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     stamp = (((hue <= _RED_BELOW) | (hue >= _RED_ABOVE)) & (saturation >= _STAMP_SATURATION)
              & (value >= _STAMP_VALUE)).astype(np.uint8)
-    if not stamp.any():
+    if not stamp.any() or stamp.mean() > _MOST_STAMP:
         return grey
     halo = cv2.dilate(stamp, np.ones((3, 3), np.uint8)).astype(bool) & (value >= _HALO_VALUE)
     out = grey.copy()

@@ -80,8 +80,6 @@ def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
             osd: OsdFn | None = None, *, always_display: bool = False) -> Prepared:
     notes: list[str] = []
     grey = to_grey(pixels)
-    if options.remove_marks:
-        grey = whiten_stamps(pixels, grey)
     shown = pixels
     geometry_changed = False
     if options.page_detection:
@@ -93,6 +91,8 @@ def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
                 dpi = max(100, round(long_side / A4_LONG_INCHES))
             notes.append("làm phẳng ảnh chụp")
             geometry_changed = True
+    if options.remove_marks:  # on the sheet alone: a desk around a photo is no stamp
+        grey = whiten_stamps(shown, grey)
     thumb = thumbnail(grey, dpi)
     ink = thumb.ink
     turn_by = 0
