@@ -187,14 +187,16 @@ def test_title_hidden_by_the_seal_is_inferred_from_kt_with_low_confidence(
 
 def test_red_seal_is_whitened_and_print_under_it_kept() -> None:
     """Class: colour scans with the red seal pressed over the signer's title and name."""
-    pixels = np.full((40, 40, 3), 255, np.uint8)
+    pixels = np.full((200, 200, 3), 255, np.uint8)
     pixels[5:35, 5:35] = (220, 40, 50)  # seal ink
     pixels[18:22, 0:40] = (20, 20, 25)  # a printed stroke across it
     pixels[30:34, 0:4] = (40, 60, 170)  # blue ink (handwriting) stays
-    grey = np.full((40, 40), 128, np.uint8)
+    grey = np.full((200, 200), 128, np.uint8)
     out = whiten_stamps(pixels, grey)
     assert (out[8:15, 8:30] == 255).all()
     assert (out[18:22, 10:30] == 128).all() and (out[31:33, 1:3] == 128).all()
+    tinted = np.full((200, 200, 3), (230, 150, 120), np.uint8)  # a reddish desk or light
+    assert (whiten_stamps(tinted, grey) == 128).all()
     assert whiten_stamps(grey, grey) is grey  # nothing to do on a grey page
 
 

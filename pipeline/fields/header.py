@@ -235,7 +235,7 @@ _STAMP_LABELS = ("so", "ngay", "chuyen", "luu ho so", "gio")
 
 def _is_stamp_word(text: str) -> bool:
     core = text.strip(".,:;-_'\"`~°")
-    return core in ("ĐẾN", "ĐÊN", "ĐỀN", "DEN", "ĐEN")
+    return core in ("ĐẾN", "ĐÉN", "ĐÊN", "ĐỀN", "ĐỂN", "DEN", "ĐEN")
 
 
 #: An incoming-mail stamp: (page, x0, y0, x1, y1) in page pixels.

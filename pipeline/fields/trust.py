@@ -76,9 +76,9 @@ def _handwritten_doubt(found: FieldValue, lines: Sequence[TextLine], date: bool)
         confidence = min(confidence, least)
     reason = found.reason
     if date:
-        parts = _DATE_PARTS.search(fold(found.raw))
-        glued = re.search(r"ngay\d", fold(found.raw).replace(" ", "")[:6]) is not None and \
-            not re.search(r"ngay\s", fold(found.raw))
+        folded = fold(found.raw)
+        parts = _DATE_PARTS.search(folded)
+        glued = re.search(r"ngay\d", folded) is not None  # "ngày8": written into the blank
         if parts is None or glued or not (parts["day"].isdigit() and parts["month"].isdigit()):
             confidence = min(confidence, BROKEN_DATE)
             reason = _join(reason, "Ngày có thể viết tay, đọc chưa chắc chắn.")
