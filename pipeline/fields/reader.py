@@ -58,7 +58,9 @@ class FieldReader:
         kind = classify(self.templates, lines)
         codes = [(p.number, code) for p in pages for code in p.codes]
         if kind.doc_type == "unknown":
-            return FieldsResult("unknown", kind.confidence, self._unknown(lines, codes), ())
+            known = self._unknown(lines, codes)
+            doubts = problems(self.signed, known, self.min_confidence)
+            return FieldsResult("unknown", kind.confidence, known, tuple(doubts))
         template = self.templates[kind.doc_type]
         reread = page_rereader(pages) if any(p.ocr_image for p in pages) else None
         fields = review(template, extract(template, lines, kind.title_line, reread), lines)
