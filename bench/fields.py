@@ -21,7 +21,6 @@ import re
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,40 +32,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import write_section  # noqa: E402
+from bench.scoring import Tally, comparable  # noqa: E402
 from pipeline.batch import process_many  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
 from pipeline.process import Pipeline  # noqa: E402
 from samples import Level, SampleInfo, generate  # noqa: E402
 
 LEVELS = ("born-digital", "clean", "scanned", "hard")
-CASELESS = {"co_quan_ban_hanh", "chuc_vu"}
 CODES = {"so_dinh_danh", "ma_so_doanh_nghiep", "ma_ho_so", "ma_so_thue"}
 TARGETS = {"clean": 0.98, "scanned": 0.95, "hard": 0.85}
-
-
-def comparable(name: str, value: object) -> object:
-    if isinstance(value, str):
-        text = " ".join(unicodedata.normalize("NFC", value).split())
-        if name in CASELESS:
-            return "".join(ch for ch in text.casefold() if ch.isalnum() or ch == " ")
-        return text
-    return value
-
-
-@dataclass
-class Tally:
-    right: int = 0
-    total: int = 0
-
-    def add(self, ok: bool) -> None:
-        self.right += ok
-        self.total += 1
-
-    def rate(self) -> str:
-        return f"{self.right / self.total:.1%} ({self.right}/{self.total})" if self.total else "—"
-
-    def value(self) -> float:
-        return self.right / self.total if self.total else 1.0
 
 
 @dataclass

@@ -69,6 +69,8 @@ def test_specks_go_but_dashes_and_words_stay() -> None:
     assert is_speck(Word("_", (0, 0, 5, 4), 0.31, 0), 40)
     assert not is_speck(Word("-", (0, 20, 10, 24), 0.93, 0), 40)
     assert not is_speck(Word("Ký", (0, 0, 30, 40), 0.03, 0), 40)
+    # What a seal's bleed-through on a blank page reads as: no word, and not believed.
+    assert is_speck(Word("sẾ", (0, 0, 30, 40), 0.0, 0), 40)
 
 
 def test_confidence_is_weighted_by_characters() -> None:

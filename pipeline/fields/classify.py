@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 
 from pipeline.fields.lines import TextLine
 from pipeline.fields.match import contains, fold
+from pipeline.fields.signature import closing_lines
 from pipeline.fields.template import Template
 
 #: Lines of page 1 in which a document's title is looked for.
@@ -19,6 +20,9 @@ EXCLUDE_WEIGHT = 10.0
 MIN_SCORE = 5.0
 #: Similarity from which a long title line misread by OCR still counts as the title.
 FUZZY_TITLE = 0.9
+#: Confidence of a kind named only by the last paragraph ("... thực hiện Chỉ thị này"):
+#: below the review threshold, for a person to confirm.
+CLOSING_CONFIDENCE = 0.55
 #: Specks and punctuation OCR leaves around a title line ('"TRÍCH LỤC', 'NGHIỆP:').
 _NOISE = " \t.,:;'\"“”‘’`*-_~|"
 
@@ -79,7 +83,20 @@ def classify(templates: Mapping[str, Template], lines: Sequence[TextLine]) -> Cl
         scored.append((score, name, hit[0] if hit else None))
     scored.sort(reverse=True)
     if not scored or scored[0][0] < MIN_SCORE:
-        return Classification("unknown", 0.0, None)
+        return _by_closing(templates, lines)
     best, runner = scored[0][0], (scored[1][0] if len(scored) > 1 else 0.0)
     confidence = max(0.0, min(1.0, (best - max(runner, 0.0)) / best + 0.5))
     return Classification(scored[0][1], round(confidence, 3), scored[0][2])
+
+
+def _by_closing(templates: Mapping[str, Template], lines: Sequence[TextLine]
+                ) -> Classification:
+    """A page without a title (the last page, photographed alone) named by its closing
+    paragraph, when one kind only is named there; else ``unknown``."""
+    tail = " ".join(ln.text for ln in closing_lines(lines))
+    named = {name for name, template in templates.items()
+             if any(contains(tail, phrase) for phrase in template.closing)}
+    if len(named) != 1:
+        return Classification("unknown", 0.0, None)
+    return Classification(named.pop(), CLOSING_CONFIDENCE, None)
+

@@ -105,7 +105,8 @@ AGENCY_NAMES = (
     "Sở Nông nghiệp và Phát triển nông thôn", "Sở Lao động - Thương binh và Xã hội",
     "Sở Văn hóa, Thể thao và Du lịch", "Phòng Đăng ký kinh doanh",
     "Trung tâm Phục vụ hành chính công", "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
-    "Ủy ban nhân dân", "Hội đồng nhân dân",
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Thủ tướng Chính phủ", "Văn phòng Chính phủ",
+    "Chính phủ",
 )
 AGENCY_LETTERS = sorted(((fold(n).replace(" ", ""), n) for n in AGENCY_NAMES),
                          key=lambda pair: -len(pair[0]))

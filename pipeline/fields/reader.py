@@ -10,17 +10,25 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.fields.attest import attest
+from pipeline.fields.blockread import reread_block
 from pipeline.fields.classify import classify
 from pipeline.fields.crosscheck import crosscheck
 from pipeline.fields.esign import stamps_in_lines
 from pipeline.fields.extract import extract, problems
+from pipeline.fields.header import stamp_boxes, without_stamps
 from pipeline.fields.kinds import KINDS
-from pipeline.fields.lines import document_lines
+from pipeline.fields.lines import TextLine, document_lines
 from pipeline.fields.model import FieldValue
 from pipeline.fields.qr import parse
 from pipeline.fields.reread import page_rereader
+from pipeline.fields.signature import find_block
 from pipeline.fields.template import Template, load
+from pipeline.fields.trust import review
 from pipeline.models import PageText, SignatureEvidence
+
+#: The fields every signed Decree 30 document has (who issued and signed it), read from a
+#: page whose kind is not known (the last page of a document, photographed alone).
+SIGNED_BASE = "_ban_hanh"
 
 #: Confidence of a value decoded from a QR code that also validates.
 QR_CONFIDENCE = 0.99
@@ -40,6 +48,7 @@ class FieldReader:
     def __init__(self, template_dirs: Iterable[Path] = (), min_confidence: float = 0.6,
                  today: date | None = None, zone: str = "Asia/Ho_Chi_Minh") -> None:
         self.templates: dict[str, Template] = load(template_dirs)
+        self.signed = load(template_dirs, abstract=True)[SIGNED_BASE]
         self.min_confidence = min_confidence
         self.today = today
         self.zone = zone  # of signing times a stamp prints without an offset
@@ -48,16 +57,22 @@ class FieldReader:
              evidence: Sequence[SignatureEvidence] = ()) -> FieldsResult:
         """The fields of ``pages``; ``evidence`` are the signatures the file arrived with
         (see :mod:`pipeline.pdf.evidence`), weighed with the stamps printed on the pages."""
-        lines = document_lines(pages)
+        first = document_lines(pages)
+        stamps = stamp_boxes(first)  # incoming-mail stamps: their number and date are not ours
+        lines = without_stamps(first, stamps)
+        if any(p.ocr_image for p in pages):
+            pages = reread_block(pages, lines)
+            lines = without_stamps(document_lines(pages), stamps)
         witnesses = (*evidence, *stamps_in_lines(lines, self.zone))
         kind = classify(self.templates, lines)
         codes = [(p.number, code) for p in pages for code in p.codes]
         if kind.doc_type == "unknown":
-            return FieldsResult("unknown", kind.confidence, self._codes_only(codes), (),
-                                witnesses)
+            known, notes = attest(self._unknown(lines, codes), witnesses, self.zone, None)
+            doubts = problems(self.signed, known, self.min_confidence) + notes
+            return FieldsResult("unknown", kind.confidence, known, tuple(doubts), witnesses)
         template = self.templates[kind.doc_type]
         reread = page_rereader(pages) if any(p.ocr_image for p in pages) else None
-        fields = extract(template, lines, kind.title_line, reread)
+        fields = review(template, extract(template, lines, kind.title_line, reread), lines)
         fields, disagreements = self._merge_codes(template, fields, codes)
         fields = crosscheck(fields, self.today or date.today())
         fields, notes = attest(fields, witnesses, self.zone,
@@ -67,9 +82,15 @@ class FieldReader:
             found.append(f"Chưa chắc loại tài liệu ({kind.confidence:.0%}).")
         return FieldsResult(kind.doc_type, kind.confidence, fields, tuple(found), witnesses)
 
-    def _codes_only(self, codes: Sequence[tuple[int, str]]) -> dict[str, FieldValue]:
+    def _unknown(self, lines: Sequence[TextLine], codes: Sequence[tuple[int, str]]
+                 ) -> dict[str, FieldValue]:
+        """What a document of no known kind still says: its QR codes, and who signed it when
+        it ends with a Decree 30 signature block."""
         merged, _ = self._merge_codes(None, {}, codes)
-        return merged
+        if find_block(lines) is None:
+            return merged
+        signed = review(self.signed, extract(self.signed, lines, None), lines)
+        return {**signed, **merged}
 
     @staticmethod
     def _merge_codes(template: Template | None, fields: dict[str, FieldValue],

@@ -25,7 +25,7 @@ KINDS = frozenset({
     "personal_id", "tax_code", "dossier_code", "procedure_code", "document_number", "phone",
     "email", "money", "procedure_name",
 })
-METHODS = frozenset({"agency", "signer", "signer_title", "subject", "place_date"})
+METHODS = frozenset({"agency", "number", "signer", "signer_title", "subject", "place_date"})
 
 
 class TemplateError(SohoaError):
@@ -59,6 +59,9 @@ class Template:
     source: Path
     abstract: bool = False
     extends: tuple[str, ...] = field(default=())
+    #: Phrases of a document's last paragraph that name its kind ("... thực hiện Chỉ thị
+    #: này"), for a page read without its title (the last page photographed alone).
+    closing: tuple[str, ...] = field(default=())
 
 
 def _strings(data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -130,11 +133,13 @@ def parse(path: Path) -> Template:
         source=path,
         abstract=doc_type.startswith("_"),
         extends=_strings(data, "extends", where),
+        closing=_strings(classify, "closing", where),
     )
 
 
-def load(dirs: Iterable[Path] = ()) -> dict[str, Template]:
-    """All templates, built-in first; a later folder's file replaces one of the same type."""
+def load(dirs: Iterable[Path] = (), *, abstract: bool = False) -> dict[str, Template]:
+    """All templates, built-in first; a later folder's file replaces one of the same type.
+    With ``abstract``, the ``_``-prefixed bases are included (resolved like the others)."""
     raw: dict[str, Template] = {}
     for folder in (BUILTIN_DIR, *dirs):
         for path in sorted(folder.glob("*.toml")):
@@ -150,7 +155,7 @@ def load(dirs: Iterable[Path] = ()) -> dict[str, Template]:
         if missing:
             raise TemplateError(f"{template.source.name}: trường bắt buộc chưa có cách đọc: "
                                 f"{', '.join(missing)}.")
-    return {name: t for name, t in resolved.items() if not t.abstract}
+    return {name: t for name, t in resolved.items() if abstract or not t.abstract}
 
 
 def _resolve(name: str, raw: Mapping[str, Template], seen: tuple[str, ...]) -> Template:
@@ -169,4 +174,4 @@ def _resolve(name: str, raw: Mapping[str, Template], seen: tuple[str, ...]) -> T
     required.extend(r for r in template.required if r not in required)
     return Template(template.doc_type, template.title, template.titles, template.keywords,
                     template.exclude, tuple(dict.fromkeys(required)), fields, template.source,
-                    template.abstract, template.extends)
+                    template.abstract, template.extends, template.closing)

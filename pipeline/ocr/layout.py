@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.models import Word
+from pipeline.text.syllable import is_word
 
 #: A horizontal gap wider than this many line heights separates two columns.
 COLUMN_GAP = 1.5
@@ -207,6 +208,8 @@ def is_speck(word: Word, typical_height: float) -> bool:
         return True
     if any(ch.isalnum() for ch in word.text):
         letters = sum(ch.isalnum() for ch in word.text)
+        if word.confidence < 0.05 and len(word.text) <= 3 and not is_word(word.text):
+            return True  # not a word and not believed: a seal's bleed-through on a blank page
         return word.confidence < 0.2 and (len(word.text) == 1 or (
             len(word.text) <= 3 and letters < len(word.text)))
     height = word.box[3] - word.box[1]

@@ -133,6 +133,30 @@ def read_line(path: Path, box: tuple[int, int, int, int], dpi: int, languages: s
     return text, max(0.0, sum(c for _, c in words) / len(words)) / 100.0
 
 
+def read_region(path: Path, box: tuple[int, int, int, int], dpi: int, languages: str,
+                psm: int = 6) -> list[Word]:
+    """Read a region cut from a kept page image as one block of text (a signature block the
+    whole-page reading garbled): its words, boxed in the image's pixels."""
+    page = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if page is None:
+        return []
+    x0, y0 = max(0, box[0]), max(0, box[1])
+    crop = page[y0:box[3], x0:box[2]]
+    if crop.size == 0:
+        return []
+    pad = 20
+    crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    with tempfile.TemporaryDirectory(prefix="sohoa-region-", dir=SCRATCH) as tmp:
+        region = Path(tmp) / "region.pgm"
+        _write_pgm(region, crop)
+        data = pytesseract.image_to_data(
+            str(region), lang=languages, config=f"--psm {psm} --dpi {dpi} -c tessedit_do_invert=0",
+            output_type=pytesseract.Output.DICT, timeout=60)
+    return [Word(w.text, (w.box[0] + x0 - pad, w.box[1] + y0 - pad, w.box[2] + x0 - pad,
+                          w.box[3] + y0 - pad), w.confidence, w.line)
+            for w in _words_from_data(data).words]
+
+
 def osd_rotation(grey: np.ndarray, dpi: int) -> int | None:
     """Tesseract's orientation detection: the clockwise turn that makes the page upright."""
     scale = min(1.0, OSD_DPI / dpi)

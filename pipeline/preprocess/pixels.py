@@ -18,6 +18,36 @@ def to_grey(pixels: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
 
 
+#: Red to purple hues (OpenCV's 0-180 scale) of seals and incoming-mail stamps; blue ink
+#: (handwritten numbers, signatures) lies between them and is kept.
+_RED_BELOW, _RED_ABOVE = 12, 125
+#: Saturation and brightness (0-255) from which a pixel is stamp ink: black print over a
+#: seal is darker than this and stays.
+_STAMP_SATURATION, _STAMP_VALUE, _HALO_VALUE = 70, 90, 120
+#: Seals and stamps cover a few per cent of a page; more red than this is tinted paper or
+#: light, and is left alone.
+_MOST_STAMP = 0.12
+
+
+def whiten_stamps(pixels: np.ndarray, grey: np.ndarray) -> np.ndarray:
+    """The grey page with red and purple stamp ink made paper-white. A seal pressed over the
+    signer's title and name joins them into one tall stroke that mark removal would erase
+    whole; without its colour the print under it is read, and a blank page carrying only a
+    seal's bleed-through reads as blank."""
+    if pixels.ndim != 3 or pixels.shape[2] < 3:
+        return grey
+    hsv = cv2.cvtColor(np.ascontiguousarray(pixels[..., :3]), cv2.COLOR_RGB2HSV)
+    hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    stamp = (((hue <= _RED_BELOW) | (hue >= _RED_ABOVE)) & (saturation >= _STAMP_SATURATION)
+             & (value >= _STAMP_VALUE)).astype(np.uint8)
+    if not stamp.any() or stamp.mean() > _MOST_STAMP:
+        return grey
+    halo = cv2.dilate(stamp, np.ones((3, 3), np.uint8)).astype(bool) & (value >= _HALO_VALUE)
+    out = grey.copy()
+    out[halo | stamp.astype(bool)] = 255
+    return out
+
+
 def flatten_light(grey: np.ndarray, dpi: float) -> np.ndarray:
     """Divide out uneven lighting and paper tone: the background estimated by closing the text
     away becomes white, ink keeps its contrast."""

@@ -26,6 +26,7 @@ from pipeline.preprocess.pixels import (
     remove_rules,
     to_grey,
     upscale,
+    whiten_stamps,
 )
 
 #: Asks Tesseract's orientation detection for the clockwise turn that makes a page upright.
@@ -45,7 +46,8 @@ class PrepOptions:
     min_skew: float = 0.5
     flatten_light: bool = True
     remove_rules: bool = True
-    #: Erase signatures, seals and pictures (strokes far taller than print).
+    #: Erase signatures, seals and pictures (strokes far taller than print), and the red or
+    #: purple ink of seals and stamps on colour pages.
     remove_marks: bool = True
     denoise: bool = False
     binarise: bool = False
@@ -92,6 +94,8 @@ def prepare(pixels: np.ndarray, dpi: int, options: PrepOptions,
                 dpi = max(100, round(long_side / A4_LONG_INCHES))
             notes.append("làm phẳng ảnh chụp")
             geometry_changed = True
+    if options.remove_marks:  # on the sheet alone: a desk around a photo is no stamp
+        grey = whiten_stamps(shown, grey)
     thumb = thumbnail(grey, dpi)
     ink = thumb.ink
     turn_by = 0
