@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.fields.classify import classify
 from pipeline.fields.crosscheck import crosscheck
 from pipeline.fields.extract import extract, problems
+from pipeline.fields.handwriting import mark_handwriting
 from pipeline.fields.kinds import KINDS
 from pipeline.fields.lines import document_lines
 from pipeline.fields.model import FieldValue
@@ -47,7 +48,7 @@ class FieldReader:
             return FieldsResult("unknown", kind.confidence, self._codes_only(codes), ())
         template = self.templates[kind.doc_type]
         reread = page_rereader(pages) if any(p.ocr_image for p in pages) else None
-        fields = extract(template, lines, kind.title_line, reread)
+        fields = mark_handwriting(extract(template, lines, kind.title_line, reread), pages)
         fields, disagreements = self._merge_codes(template, fields, codes)
         fields = crosscheck(fields, self.today or date.today())
         found = problems(template, fields, self.min_confidence) + disagreements

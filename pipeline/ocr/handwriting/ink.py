@@ -1,0 +1,93 @@
+"""The handwriting's ink in a slot: blue ink when the scan shows it, else every dark stroke
+between the printed anchors (bitonal and greyscale scans, black pens, and colour scans whose
+navy ballpoint reads as black, as most do)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline.ocr.handwriting.slots import Slot
+
+#: How far above and below the printed line handwriting reaches, in print heights.
+ABOVE, BELOW = 0.8, 0.5
+#: A pixel is ink when darker than this share of the paper's brightness.
+DARK = 0.6
+#: Blue ink: blue exceeds red and green by this much (0-255) ...
+BLUE_EXCESS = 25
+#: ... and makes up this share of the slot's dark pixels (else the scan shows no blue).
+BLUE_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class Stroke:
+    """One connected piece of ink, in page pixels, with its mask."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    mask: np.ndarray  # bool, (y1 - y0, x1 - x0)
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True)
+class SlotInk:
+    strokes: list[Stroke]
+    blue: bool
+
+
+def _ink(crop: np.ndarray) -> tuple[np.ndarray, bool]:
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    paper = max(64.0, float(np.percentile(grey, 90)))
+    dark = grey < DARK * paper
+    if crop.ndim == 3:
+        rgb = crop.astype(np.int16)
+        excess = rgb[..., 2] - np.maximum(rgb[..., 0], rgb[..., 1])
+        blue = (excess >= BLUE_EXCESS) & (grey < 0.9 * paper)
+        if np.count_nonzero(blue) >= BLUE_SHARE * max(1, int(np.count_nonzero(dark))):
+            return blue, True
+    return dark, False
+
+
+def slot_ink(pixels: np.ndarray, slot: Slot) -> SlotInk:
+    """The strokes that lie in the slot: pieces of ink whose middle is between the anchors,
+    not specks, not rules or dotted lines, not a signature or a seal reaching far beyond."""
+    h = slot.height
+    height, width = pixels.shape[:2]
+    top = max(0, int(slot.top - ABOVE * h))
+    bottom = min(height, int(slot.bottom + BELOW * h))
+    left = max(0, int(slot.x0 - 0.5 * h))
+    right = min(width, int(slot.x1 + 0.5 * h))
+    if right - left < 2 or bottom - top < 2:
+        return SlotInk([], False)
+    mask, blue = _ink(pixels[top:bottom, left:right])
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                                   connectivity=8)
+    strokes = []
+    for k in range(1, count):
+        x, y, w, hh, area = (int(v) for v in stats[k])
+        middle = left + x + w / 2
+        if not slot.x0 <= middle <= slot.x1:
+            continue
+        if area < 0.012 * h * h or max(w, hh) < 0.25 * h:
+            continue  # a speck, a dot of the colon, a tone mark
+        if hh < 0.12 * h and w > 0.8 * h:
+            continue  # a rule or a dotted line
+        if y == 0 and y + hh == bottom - top:
+            continue  # runs through the whole band: a signature or a seal, not a digit
+        strokes.append(Stroke(left + x, top + y, left + x + w, top + y + hh,
+                              labels[y:y + hh, x:x + w] == k))
+    return SlotInk(sorted(strokes, key=lambda s: s.x0), blue)
+
+
+__all__ = ["SlotInk", "Stroke", "slot_ink"]

@@ -1,0 +1,185 @@
+"""Where the clerk writes by hand: the blanks of a Decree 30 header, found from the printed
+anchors around them ("Số: ___ /QĐ-UBND", "ngày ___ tháng ___ năm 2025").
+
+Tesseract often glues the handwriting to an anchor ("Số:04+", "ngàyÑ[", "O†tháng"), so an
+anchor is recognised by how its word starts or ends, and the printed part of a glued word is
+measured from the size of the page's print, not from the word's box.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.models import Word
+
+#: Anchors are looked for in the top part of a page only (the header of Decree 30).
+HEADER_FRACTION = 0.4
+#: A word read with this confidence and only digits is print already: its slot is not read.
+PRINTED_CONFIDENCE = 0.8
+#: Width of each printed anchor, in heights of the page's printed words (measured on Times
+#: 13-14 pt headers: "Số:" 1.27-1.3, "ngày" 2.05-2.1, "tháng" 2.4-2.5, "năm" 1.8-1.9).
+ANCHOR_WIDTH = {"so": 1.3, "ngay": 2.1, "thang": 2.45, "nam": 1.9}
+
+_SO = re.compile(r"^so\s*[:;]")
+
+
+def fold(text: str) -> str:
+    """Lower case without tone marks, đ as d, one character for each character of the NFC
+    text (so positions carry over); "S6" and "S0" (Tesseract's "Số") read as "so"."""
+    chars = []
+    for ch in unicodedata.normalize("NFC", text).lower():
+        base = unicodedata.normalize("NFD", ch)[0]
+        chars.append("d" if ch == "đ" else base)
+    out = "".join(chars)
+    return "so" + out[2:] if out[:2] in ("s6", "s0") else out
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A blank to read: ``kind`` is "number", "day" or "month"; ``left``/``right`` are the
+    indices (in the page's words) of the printed anchors around it and ``x0``/``x1`` where
+    their print ends and starts; ``top``/``bottom`` bound the line's print."""
+
+    kind: str
+    line: int
+    left: int
+    right: int | None
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    #: Print size of the page: height of a printed word, width of one character.
+    height: float
+
+
+@dataclass(frozen=True)
+class PrintSize:
+    height: float
+    char: float
+
+
+def print_size(words: Sequence[Word]) -> PrintSize | None:
+    """Median height and character width of confident, plain words of the page."""
+    plain = [w for w in words if w.confidence >= 0.85 and len(w.text) >= 3
+             and w.text.isalpha()]
+    if len(plain) < 3:
+        return None
+    return PrintSize(statistics.median(w.box[3] - w.box[1] for w in plain),
+                     statistics.median((w.box[2] - w.box[0]) / len(w.text) for w in plain))
+
+
+def _printed_digits(words: Sequence[Word]) -> bool:
+    return any(w.confidence >= PRINTED_CONFIDENCE and re.fullmatch(r"\d{1,5}", w.text)
+               for w in words)
+
+
+def find_slots(words: Sequence[Word], page_height: float) -> list[Slot]:
+    """The blanks of the page's header that hold no confidently printed number."""
+    size = print_size(words)
+    if size is None:
+        return []
+    lines: dict[int, list[int]] = {}
+    for i, word in enumerate(words):
+        if word.box[1] < HEADER_FRACTION * page_height:
+            lines.setdefault(word.line, []).append(i)
+    out: list[Slot] = []
+    for line, indices in lines.items():
+        indices.sort(key=lambda i: words[i].box[0])
+        out += _number_slot(words, line, indices, size)
+        out += _date_slots(words, line, indices, size)
+    return out
+
+
+def _band(words: Sequence[Word], indices: Sequence[int]) -> tuple[float, float]:
+    tops = [words[i].box[1] for i in indices]
+    bottoms = [words[i].box[3] for i in indices]
+    return statistics.median(tops), statistics.median(bottoms)
+
+
+def _number_slot(words: Sequence[Word], line: int, indices: list[int], size: PrintSize
+                 ) -> list[Slot]:
+    """Between "Số:" and the "/" that starts the symbol."""
+    for n, i in enumerate(indices):
+        anchor = words[i]
+        folded = fold(anchor.text)
+        if not _SO.match(folded):
+            continue
+        head = folded[_SO.match(folded).end():]  # type: ignore[union-attr]
+        if "/" in head:  # "Số:1009/QĐ-TTg", one word
+            if re.fullmatch(r"\d{1,5}", head.split("/")[0]) and (
+                    anchor.confidence >= PRINTED_CONFIDENCE):
+                return []
+            return []  # glued to its symbol too: too little to place the blank by
+        x0 = anchor.box[0] + ANCHOR_WIDTH["so"] * size.height if head else anchor.box[2]
+        between: list[int] = []
+        for j in indices[n + 1:]:
+            word = words[j]
+            if "/" not in word.text:
+                between.append(j)
+                continue
+            before, _, after = word.text.partition("/")
+            if not before and _printed_digits([words[k] for k in between]):
+                return []
+            if re.fullmatch(r"\d{1,5}", before) and word.confidence >= PRINTED_CONFIDENCE:
+                return []
+            x1 = word.box[2] - (len(after) + 1) * size.char if before else word.box[0]
+            top, bottom = _band(words, [i, j])
+            return [Slot("number", line, i, j, x0, x1, top, bottom, size.height)]
+        return []
+    return []
+
+
+def _date_slots(words: Sequence[Word], line: int, indices: list[int], size: PrintSize
+                ) -> list[Slot]:
+    """Between "ngày" and "tháng" (the day) and between "tháng" and "năm" (the month)."""
+    folded = [fold(words[i].text).strip(",.") for i in indices]
+    confident = [i for i in indices if words[i].confidence >= 0.6]
+    top, bottom = _band(words, confident or indices)
+    out: list[Slot] = []
+    for kind, left_name, right_name in (("day", "ngay", "thang"), ("month", "thang", "nam")):
+        for n, text in enumerate(folded):
+            at = text.find(left_name)
+            if at < 0 or (at > 0 and kind == "day"):
+                continue
+            box = words[indices[n]].box
+            glued = bool(text[at + len(left_name):])
+            if glued and at > 0:
+                break  # handwriting glued on both sides: no edge to measure from
+            x0 = box[0] + ANCHOR_WIDTH[left_name] * size.height if glued else box[2]
+            right = _right_anchor(folded, n if glued else n + 1, right_name)
+            if right is None:
+                break
+            inside = [words[i] for i in indices[n + 1:right]]
+            if _printed_digits(inside):
+                break
+            rtext, rbox = folded[right], words[indices[right]].box
+            head = rtext[:rtext.find(right_name)]
+            if right == n:
+                head = head[at + len(left_name):]
+            if not head:
+                x1 = rbox[0]
+            elif rtext.endswith(right_name):
+                x1 = rbox[2] - ANCHOR_WIDTH[right_name] * size.height
+            else:  # "17tháng01": proportionally
+                x1 = rbox[0] + (rbox[2] - rbox[0]) * rtext.find(right_name) / len(rtext)
+            if x1 > x0:
+                out.append(Slot(kind, line, indices[n], indices[right], x0, x1, top, bottom,
+                                size.height))
+            break
+    return out
+
+
+def _right_anchor(folded: Sequence[str], start: int, name: str) -> int | None:
+    """Index of the first word from ``start`` on (within five) holding the anchor."""
+    for k in range(start, min(len(folded), start + 5)):
+        if name in folded[k]:
+            return k
+    return None
+
+
+__all__ = ["ANCHOR_WIDTH", "HEADER_FRACTION", "PrintSize", "Slot", "find_slots", "fold",
+           "print_size"]
