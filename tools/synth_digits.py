@@ -26,6 +26,8 @@ STROKES: dict[int, list[list[Path2]]] = {
           for t in np.linspace(0, 2 * np.pi, 24)]]],
     1: [[[(0.32, 0.0), (0.3, 1.0)]],
         [[(0.1, 0.22), (0.32, 0.0), (0.3, 1.0)]],
+        [[(0.0, 0.45), (0.3, 0.0), (0.36, 1.0)]],  # the long lead-in stroke of many hands
+        [[(0.02, 0.35), (0.34, 0.0), (0.3, 1.0)]],
         [[(0.12, 0.2), (0.32, 0.0), (0.3, 1.0)], [(0.12, 1.0), (0.48, 1.0)]]],
     2: [[[(0.04, 0.25), (0.15, 0.05), (0.35, 0.0), (0.53, 0.12), (0.55, 0.32), (0.4, 0.55),
           (0.0, 1.0), (0.6, 0.98)]]],
@@ -153,7 +155,7 @@ def distort(mask: np.ndarray, rng: Rng, strength: float = 1.0) -> np.ndarray:
         alpha = rng.uniform(1, 3.5) * max(h, w) / 40 / max(1e-6, float(np.abs(dx).max()))
         gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
         out = cv2.remap(out, gx + alpha * dx, gy + alpha * dy, cv2.INTER_LINEAR)
-    binary = (out > 0.5).astype(np.uint8)
+    binary: np.ndarray = (out > 0.5).astype(np.uint8)
     weight = int(rng.integers(-1, 3)) if strength > 0 else 0
     if weight:
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * abs(weight) + 1,) * 2)

@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from tools.synth_digits import write_digits
+from pipeline.models import Word
+from tools.synth_digits import scribble, write_digits
 
 SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-{}.ttf"
 #: Navy ballpoint, as scanned.
@@ -28,6 +29,24 @@ class Written:
     box: tuple[int, int, int, int]
 
 
+@dataclass(frozen=True)
+class SynthPage:
+    pixels: np.ndarray
+    written: list[Written]
+    #: The printed words of the number and date lines, as a perfect OCR would box them.
+    words: list[Word]
+
+
+def _words(draw: ImageDraw.ImageDraw, x: float, y: int, text: str,
+           font: ImageFont.FreeTypeFont, line: int) -> list[Word]:
+    out = []
+    for part in text.split():
+        x0, y0, x1, y1 = draw.textbbox((x, y), part, font=font)
+        out.append(Word(part, (float(x0), float(y0), float(x1), float(y1)), 0.95, line))
+        x = x1 + draw.textlength(" ", font=font)
+    return out
+
+
 def _font(style: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(SERIF.format(style), size)
 
@@ -40,10 +59,10 @@ def _centred(draw: ImageDraw.ImageDraw, x: float, y: float, text: str,
 
 def decision_page(number: str | None, day: str | None, rng: np.random.Generator,
                   dpi: int = 250, month: str = "01", hands: Sequence[str] = ("stroke",),
-                  ink: tuple[int, int, int] = BLUE) -> tuple[np.ndarray, list[Written]]:
+                  ink: tuple[int, int, int] = BLUE, typed: bool = False) -> SynthPage:
     """An RGB page of a quyết định with blanks for the number and day; ``number``/``day``
-    (digits) are written into them by hand (None leaves a blank), anything else given as
-    text for them (a scribble is drawn for "?")."""
+    (digits) are written into them by hand (None leaves a blank; "?" draws a scribble), or
+    typed in print when ``typed``."""
     width, height = round(A4[0] * dpi), round(A4[1] * dpi)
     page = Image.new("RGB", (width, height), (250, 250, 247))
     draw = ImageDraw.Draw(page)
@@ -67,7 +86,10 @@ def decision_page(number: str | None, day: str | None, rng: np.random.Generator,
     draw.text((x, y), head, fill=(0, 0, 0), font=plain)
     slot_x = x + draw.textlength(head, font=plain)
     draw.text((slot_x + gap, y), tail, fill=(0, 0, 0), font=plain)
-    if number is not None:
+    words = _words(draw, x, y, head, plain, 0) + _words(draw, slot_x + gap, y, tail, plain, 0)
+    if number is not None and typed:
+        draw.text((slot_x + gap / 4, y), number, fill=(0, 0, 0), font=plain)
+    elif number is not None:
         written.append(_write(page, number, "number", slot_x, gap, y, size, rng, hands, ink))
     # "Quảng Ngãi, ngày ___ tháng 01 năm 2025" in the right column, italic.
     head, tail = "Quảng Ngãi, ngày ", f" tháng {month} năm 2025"
@@ -76,7 +98,11 @@ def decision_page(number: str | None, day: str | None, rng: np.random.Generator,
     draw.text((x, y), head, fill=(0, 0, 0), font=italic)
     slot_x = x + draw.textlength(head, font=italic)
     draw.text((slot_x + gap, y), tail, fill=(0, 0, 0), font=italic)
-    if day is not None:
+    words += (_words(draw, x, y, head, italic, 1)
+              + _words(draw, slot_x + gap, y, tail, italic, 1))
+    if day is not None and typed:
+        draw.text((slot_x + gap / 4, y), day, fill=(0, 0, 0), font=italic)
+    elif day is not None:
         written.append(_write(page, day, "day", slot_x, gap, y, size, rng, hands, ink))
     y += round(3.5 * size)
     body = [("Bold", "QUYẾT ĐỊNH", True),
@@ -100,7 +126,7 @@ def decision_page(number: str | None, day: str | None, rng: np.random.Generator,
         y += round(1.3 * size)
     y += round(4 * size)
     _centred(draw, 0.7 * width, y, "Nguyễn Văn An", bold)
-    return np.asarray(page).copy(), written
+    return SynthPage(np.asarray(page).copy(), written, words)
 
 
 def _write(page: Image.Image, text: str, kind: str, slot_x: float, gap: int, y: int,
@@ -109,15 +135,11 @@ def _write(page: Image.Image, text: str, kind: str, slot_x: float, gap: int, y: 
     """Digits (or a scribble for "?") in ink, sitting on the line, somewhat taller than
     print, spread over the blank as a clerk fills it."""
     height = round(size * rng.uniform(0.85, 1.2))
-    if text == "?":
-        from tools.synth_digits import scribble
-        mask = scribble(rng, height)
-    else:
-        mask = write_digits(text, rng, height, hands)
+    mask = scribble(rng, height) if text == "?" else write_digits(text, rng, height, hands)
     ys, xs = np.nonzero(mask)
     mask = mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-    if mask.shape[1] > gap:
-        scale = gap / mask.shape[1]
+    if mask.shape[1] > 0.9 * gap:  # a clerk writes inside the blank
+        scale = 0.9 * gap / mask.shape[1]
         mask = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_NEAREST)
     x0 = round(slot_x + (gap - mask.shape[1]) * rng.uniform(0.2, 0.8))
     baseline = y + round(0.9 * size)
@@ -140,8 +162,9 @@ def scanned(pixels: np.ndarray, rng: np.random.Generator, bitonal: bool = False
         return np.where(grey < 150, 0, 255).astype(np.uint8)
     ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(70, 92))])
     assert ok
-    decoded: np.ndarray = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
-    return decoded
+    decoded = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    assert decoded is not None
+    return np.asarray(decoded)
 
 
-__all__ = ["BLUE", "Written", "decision_page", "scanned"]
+__all__ = ["BLUE", "SynthPage", "Written", "decision_page", "scanned"]

@@ -4,7 +4,7 @@ navy ballpoint reads as black, as most do)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -59,6 +59,37 @@ def _ink(crop: np.ndarray) -> tuple[np.ndarray, bool]:
     return dark, False
 
 
+def _gap(ink_columns: np.ndarray, start: int, estimate: float, reach: float) -> float:
+    """The emptiest column near ``estimate`` (nearest first on ties): where print ends and
+    handwriting begins inside a glued word."""
+    lo = max(0, int(estimate - reach) - start)
+    hi = min(len(ink_columns), int(estimate + reach) - start + 1)
+    if hi <= lo:
+        return estimate
+    window = ink_columns[lo:hi]
+    order = sorted(range(len(window)),
+                   key=lambda k: (window[k], abs(start + lo + k - estimate)))
+    return float(start + lo + order[0])
+
+
+def refine(pixels: np.ndarray, slot: Slot) -> Slot:
+    """Edges estimated inside glued words moved to the ink's gap within a character."""
+    if not (slot.glued_left or slot.glued_right):
+        return slot
+    top, bottom = int(slot.top), int(slot.bottom)
+    left, right = max(0, int(slot.x0 - 2 * slot.char)), int(slot.x1 + 2 * slot.char)
+    band = pixels[top:bottom, left:right]
+    if band.size == 0:
+        return slot
+    columns = _ink(band)[0].sum(axis=0)
+    x0, x1 = slot.x0, slot.x1
+    if slot.glued_left:
+        x0 = _gap(columns, left, slot.x0, 0.9 * slot.char)
+    if slot.glued_right:
+        x1 = _gap(columns, left, slot.x1, 0.9 * slot.char)
+    return replace(slot, x0=x0, x1=x1) if x1 > x0 else slot
+
+
 def slot_ink(pixels: np.ndarray, slot: Slot) -> SlotInk:
     """The strokes that lie in the slot: pieces of ink whose middle is between the anchors,
     not specks, not rules or dotted lines, not a signature or a seal reaching far beyond."""
@@ -90,4 +121,4 @@ def slot_ink(pixels: np.ndarray, slot: Slot) -> SlotInk:
     return SlotInk(sorted(strokes, key=lambda s: s.x0), blue)
 
 
-__all__ = ["SlotInk", "Stroke", "slot_ink"]
+__all__ = ["SlotInk", "Stroke", "refine", "slot_ink"]

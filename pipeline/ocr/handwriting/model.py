@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from pipeline.ocr.handwriting.glyph import glyph_input
@@ -31,6 +32,13 @@ def load(path: Path = WEIGHTS) -> tuple[Weights, float]:
         return weights, float(data["temperature"])
 
 
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """OpenCV's product: numpy's would wake BLAS threads that spin against the OCR pool's
+    (measured: several times slower on a busy two-core machine)."""
+    return np.asarray(cv2.gemm(np.ascontiguousarray(a, np.float32),
+                               np.ascontiguousarray(b, np.float32), 1.0, None, 0.0))
+
+
 def _conv_relu_pool(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     """3x3 'same' convolution (NHWC, HWIO), ReLU, then a 2x2 max pool that drops an odd
     last row and column, as the training framework does."""
@@ -40,7 +48,7 @@ def _conv_relu_pool(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     for dy in range(3):
         for dx in range(3):
             cols[:, :, :, dy, dx, :] = padded[:, dy:dy + h, dx:dx + wd, :]
-    y = cols.reshape(n * h * wd, 9 * c) @ w.reshape(9 * c, -1) + b
+    y = _matmul(cols.reshape(n * h * wd, 9 * c), w.reshape(9 * c, -1)) + b
     y = np.maximum(y, 0.0).reshape(n, h, wd, -1)
     h2, w2 = h // 2, wd // 2
     y = y[:, :h2 * 2, :w2 * 2, :].reshape(n, h2, 2, w2, 2, -1)
@@ -54,8 +62,8 @@ def forward(weights: Weights, images: np.ndarray, temperature: float,
     for name in ("c1", "c2", "c3"):
         x = _conv_relu_pool(x, weights[name], weights[name + "b"])
     x = x.reshape(x.shape[0], -1)
-    x = np.maximum(x @ weights["d1"] + weights["d1b"], 0.0)
-    z = x @ weights["d2"] + weights["d2b"]
+    x = np.maximum(_matmul(x, weights["d1"]) + weights["d1b"], 0.0)
+    z = _matmul(x, weights["d2"]) + weights["d2b"]
     if logits:
         return np.asarray(z)
     z = z / temperature

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from pipeline.models import Handwriting, Word
-from pipeline.ocr.handwriting.ink import slot_ink
+from pipeline.ocr.handwriting.ink import refine, slot_ink
 from pipeline.ocr.handwriting.model import classify
 from pipeline.ocr.handwriting.segment import group, split
 from pipeline.ocr.handwriting.slots import Slot, fold
@@ -37,10 +37,11 @@ _NAMES = {"number": ("so", None), "day": ("ngay", "thang"), "month": ("thang", "
 def read_slot(pixels: np.ndarray, slot: Slot) -> Handwriting | None:
     """The digits written in one blank, or None when it holds no ink."""
     ink = slot_ink(pixels, slot)
-    glyphs = split(group(ink.strokes), classify)
-    if not glyphs:
+    read = split(group(ink.strokes), classify)
+    if not read:
         return None
-    probs = classify([g.mask for g in glyphs])
+    glyphs = [g for g, _ in read]
+    probs = np.stack([p for _, p in read])
     digits = probs[:, :10].argmax(axis=1)
     text = "".join(str(int(d)) for d in digits)
     confidence = float(np.prod(probs[np.arange(len(digits)), digits]))
@@ -104,7 +105,8 @@ def read_handwriting(pixels: np.ndarray, words: Sequence[Word], slots: Sequence[
     readings: list[Handwriting] = []
     current = list(words)
     # Last first, so the word indices of the slots not yet placed stay valid.
-    for slot in sorted(slots, key=lambda s: -s.left):
+    for found in sorted(slots, key=lambda s: -s.left):
+        slot = refine(pixels, found)
         reading = read_slot(pixels, slot)
         if reading is None:
             continue

@@ -68,31 +68,35 @@ def _best_digit(probs: np.ndarray) -> float:
     return float(probs[:10].max())
 
 
-def split(glyphs: Sequence[Glyph], classify: Classifier) -> list[Glyph]:
-    """Each wide glyph that reads better as two digits, cut in two at its thinnest column."""
-    out: list[Glyph] = []
+def split(glyphs: Sequence[Glyph], classify: Classifier) -> list[tuple[Glyph, np.ndarray]]:
+    """Each glyph with its class probabilities; a wide glyph that reads better as two digits
+    is cut in two at its thinnest column. One batch goes to the model (a call costs more
+    than the glyphs in it)."""
+    masks: list[np.ndarray] = []
+    plans: list[tuple[int, list[tuple[Glyph, Glyph, int]]]] = []
     for glyph in glyphs:
+        masks.append(glyph.mask)
+        cuts: list[tuple[Glyph, Glyph, int]] = []
         height, width = glyph.mask.shape
-        if width < WIDE * height:
-            out.append(glyph)
-            continue
-        columns = glyph.mask.sum(axis=0)
-        candidates = sorted(range(int(0.3 * width), int(0.7 * width) + 1),
-                            key=lambda c: columns[c] if c < width else 0)[:4]
-        whole = _best_digit(classify([glyph.mask])[0])
-        best: tuple[float, Glyph, Glyph] | None = None
-        for cut in candidates:
-            left, right = _crop(glyph, 0, cut), _crop(glyph, cut, width)
-            if left is None or right is None:
-                continue
-            probs = classify([left.mask, right.mask])
-            score = _best_digit(probs[0]) * _best_digit(probs[1])
-            if best is None or score > best[0]:
-                best = (score, left, right)
-        if best is not None and best[0] > whole:
-            out += [best[1], best[2]]
+        if width >= WIDE * height:
+            columns = glyph.mask.sum(axis=0)
+            for cut in sorted(range(int(0.3 * width), int(0.7 * width) + 1),
+                              key=lambda c: int(columns[c]) if c < width else 0)[:4]:
+                left, right = _crop(glyph, 0, cut), _crop(glyph, cut, width)
+                if left is not None and right is not None:
+                    cuts.append((left, right, len(masks)))
+                    masks += [left.mask, right.mask]
+        plans.append((len(masks) - 1 - 2 * len(cuts), cuts))
+    probs = classify(masks)
+    out: list[tuple[Glyph, np.ndarray]] = []
+    for glyph, (whole, cuts) in zip(glyphs, plans, strict=True):
+        best = max(cuts, default=None,
+                   key=lambda c: _best_digit(probs[c[2]]) * _best_digit(probs[c[2] + 1]))
+        if best is not None and (_best_digit(probs[best[2]]) * _best_digit(probs[best[2] + 1])
+                                 > _best_digit(probs[whole])):
+            out += [(best[0], probs[best[2]]), (best[1], probs[best[2] + 1])]
         else:
-            out.append(glyph)
+            out.append((glyph, probs[whole]))
     return out
 
 

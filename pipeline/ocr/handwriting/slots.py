@@ -20,9 +20,10 @@ from pipeline.models import Word
 HEADER_FRACTION = 0.4
 #: A word read with this confidence and only digits is print already: its slot is not read.
 PRINTED_CONFIDENCE = 0.8
-#: Width of each printed anchor, in heights of the page's printed words (measured on Times
-#: 13-14 pt headers: "Số:" 1.27-1.3, "ngày" 2.05-2.1, "tháng" 2.4-2.5, "năm" 1.8-1.9).
-ANCHOR_WIDTH = {"so": 1.3, "ngay": 2.1, "thang": 2.45, "nam": 1.9}
+#: Width of each printed anchor, in mean character widths of the page's print (measured on
+#: Times 13-14 pt headers, upright and italic: "Số:" 2.2-2.5, "ngày" 3.7-4.2, "tháng"
+#: 4.2-4.9, "năm" 3.2-3.6). The ink's own gap then fixes the edge (``ink.refine``).
+ANCHOR_WIDTH = {"so": 2.35, "ngay": 3.95, "thang": 4.55, "nam": 3.4}
 
 _SO = re.compile(r"^so\s*[:;]")
 
@@ -54,6 +55,10 @@ class Slot:
     bottom: float
     #: Print size of the page: height of a printed word, width of one character.
     height: float
+    char: float
+    #: Whether ``x0``/``x1`` were estimated inside a word glued to the handwriting.
+    glued_left: bool = False
+    glued_right: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,13 @@ def print_size(words: Sequence[Word]) -> PrintSize | None:
         return None
     return PrintSize(statistics.median(w.box[3] - w.box[1] for w in plain),
                      statistics.median((w.box[2] - w.box[0]) / len(w.text) for w in plain))
+
+
+def print_width(text: str, char: float) -> float:
+    """Width of printed text from the page's mean character width: capitals (the symbol's
+    "QĐ-UBND") are wider than the mean, slashes and hyphens narrower."""
+    widths = {"/": 0.55, "-": 0.6, ".": 0.5, ",": 0.5}
+    return sum(widths.get(ch, 1.35 if ch.isupper() else 1.0) for ch in text) * char
 
 
 def _printed_digits(words: Sequence[Word]) -> bool:
@@ -114,7 +126,7 @@ def _number_slot(words: Sequence[Word], line: int, indices: list[int], size: Pri
                     anchor.confidence >= PRINTED_CONFIDENCE):
                 return []
             return []  # glued to its symbol too: too little to place the blank by
-        x0 = anchor.box[0] + ANCHOR_WIDTH["so"] * size.height if head else anchor.box[2]
+        x0 = anchor.box[0] + ANCHOR_WIDTH["so"] * size.char if head else anchor.box[2]
         between: list[int] = []
         for j in indices[n + 1:]:
             word = words[j]
@@ -126,9 +138,10 @@ def _number_slot(words: Sequence[Word], line: int, indices: list[int], size: Pri
                 return []
             if re.fullmatch(r"\d{1,5}", before) and word.confidence >= PRINTED_CONFIDENCE:
                 return []
-            x1 = word.box[2] - (len(after) + 1) * size.char if before else word.box[0]
+            x1 = word.box[2] - print_width("/" + after, size.char) if before else word.box[0]
             top, bottom = _band(words, [i, j])
-            return [Slot("number", line, i, j, x0, x1, top, bottom, size.height)]
+            return [Slot("number", line, i, j, x0, x1, top, bottom, size.height, size.char,
+                         bool(head), bool(before))]
         return []
     return []
 
@@ -137,6 +150,7 @@ def _date_slots(words: Sequence[Word], line: int, indices: list[int], size: Prin
                 ) -> list[Slot]:
     """Between "ngày" and "tháng" (the day) and between "tháng" and "năm" (the month)."""
     folded = [fold(words[i].text).strip(",.") for i in indices]
+    placed = [n > 0 and words[indices[n - 1]].text.endswith(",") for n in range(len(indices))]
     confident = [i for i in indices if words[i].confidence >= 0.6]
     top, bottom = _band(words, confident or indices)
     out: list[Slot] = []
@@ -145,11 +159,15 @@ def _date_slots(words: Sequence[Word], line: int, indices: list[int], size: Prin
             at = text.find(left_name)
             if at < 0 or (at > 0 and kind == "day"):
                 continue
+            if kind == "day" and not placed[n]:
+                break  # not "<place>, ngày ...": a date cited in the text, not the issue date
+            if kind == "month" and not out:
+                break  # the month's blank is read only on the line of a day's blank
             box = words[indices[n]].box
             glued = bool(text[at + len(left_name):])
             if glued and at > 0:
                 break  # handwriting glued on both sides: no edge to measure from
-            x0 = box[0] + ANCHOR_WIDTH[left_name] * size.height if glued else box[2]
+            x0 = box[0] + ANCHOR_WIDTH[left_name] * size.char if glued else box[2]
             right = _right_anchor(folded, n if glued else n + 1, right_name)
             if right is None:
                 break
@@ -163,12 +181,12 @@ def _date_slots(words: Sequence[Word], line: int, indices: list[int], size: Prin
             if not head:
                 x1 = rbox[0]
             elif rtext.endswith(right_name):
-                x1 = rbox[2] - ANCHOR_WIDTH[right_name] * size.height
+                x1 = rbox[2] - ANCHOR_WIDTH[right_name] * size.char
             else:  # "17tháng01": proportionally
                 x1 = rbox[0] + (rbox[2] - rbox[0]) * rtext.find(right_name) / len(rtext)
             if x1 > x0:
                 out.append(Slot(kind, line, indices[n], indices[right], x0, x1, top, bottom,
-                                size.height))
+                                size.height, size.char, glued, bool(head)))
             break
     return out
 
