@@ -18,9 +18,7 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +29,6 @@ from pipeline.fields.reader import FieldReader
 from pipeline.intake import probe
 from pipeline.models import Handwriting
 from pipeline.ocr.handwriting.model import classify
-from pipeline.ocr.handwriting.reader import read_handwriting
-from pipeline.ocr.handwriting.slots import find_slots
 from pipeline.ocr.reader import PageReader
 from tools.synth_digits import (
     HELD_OUT_FONT,
@@ -42,7 +38,7 @@ from tools.synth_digits import (
     mnist_mask,
     stroke_mask,
 )
-from tools.synth_pages import decision_page, scanned
+from tools.synth_pages import Outcome, read_generated
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 TRUTH = Path(__file__).with_name("data") / "real-dev.json"
@@ -67,40 +63,6 @@ def digit_accuracy(mnist: Path | None, rng: np.random.Generator) -> list[tuple[s
         probs = classify(masks)
         out.append((name, len(masks), float(np.mean(probs[:, :10].argmax(1) == truth))))
     return out
-
-
-@dataclass
-class Outcome:
-    kind: str
-    truth: str
-    read: str | None
-    confidence: float
-
-
-def synthetic_slots(count: int, rng: np.random.Generator) -> tuple[list[Outcome], float]:
-    """Numbers and days written into generated headers, read from their printed words."""
-    out: list[Outcome] = []
-    spent = 0.0
-    hands = (("stroke",), (HELD_OUT_FONT,))
-    for i in range(count):
-        number = str(int(rng.integers(1, 10 ** int(rng.integers(1, 5)))))
-        day = str(int(rng.integers(1, 32)))
-        if rng.random() < 0.4:
-            day = day.zfill(2)
-        bitonal = i % 4 == 3
-        dpi = int(rng.choice([200, 250, 300]))
-        made = decision_page(number, day, rng, dpi, hands=hands[i % 2],
-                             ink=(20, 20, 20) if bitonal else (35, 45, 150))
-        pixels = scanned(made.pixels, rng, bitonal)
-        started = time.perf_counter()
-        slots = find_slots(made.words, pixels.shape[0])
-        _, readings = read_handwriting(pixels, made.words, slots)
-        spent += time.perf_counter() - started
-        for kind, truth in (("number", number), ("day", day)):
-            found = next((r for r in readings if r.kind == kind), None)
-            out.append(Outcome(kind, truth, found.text if found else None,
-                               found.confidence if found else 0.0))
-    return out, spent / max(1, count)
 
 
 def reliability(outcomes: Sequence[Outcome]) -> list[tuple[str, int, int, str]]:
@@ -166,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
              "Digits the model never saw:", "", "| set | glyphs | accuracy |", "|---|---|---|"]
     for name, count, acc in digit_accuracy(args.mnist, rng):
         lines.append(f"| {name} | {count} | {acc:.1%} |")
-    outcomes, seconds = synthetic_slots(args.slots, rng)
+    outcomes, seconds = read_generated(args.slots, rng)
     right = sum(1 for o in outcomes if o.read == o.truth)
     lines += ["", f"Generated headers: {args.slots} pages (200–300 dpi, stroke hand and held-out "
               "font alternating, every fourth page black pen on a one-bit scan), "

@@ -17,7 +17,7 @@ from pipeline.fields.handwriting import SOURCE
 from pipeline.fields.reader import FieldReader
 from pipeline.models import Handwriting, PageText, Status, Word
 from pipeline.ocr.handwriting.model import WEIGHTS, classify, load
-from pipeline.ocr.handwriting.reader import place
+from pipeline.ocr.handwriting.reader import place, read_handwriting
 from pipeline.ocr.handwriting.slots import find_slots
 from pipeline.ocr.reader import scan_options
 from pipeline.ocr.scan import ScanJob, read_scan
@@ -84,8 +84,9 @@ def test_glued_anchors_are_cut_free_and_noise_replaced() -> None:
             _word("2024", 1991, 2105, line=2)]
     words = _header(number, date)
     slots = find_slots(words, 3500)
-    assert [s.kind for s in slots] == ["number", "day"]  # the month is printed: left alone
-    number_slot, day_slot = slots
+    assert [(s.kind, s.printed) for s in slots] == [
+        ("number", False), ("day", False), ("month", True)]  # the month is typed
+    number_slot, day_slot, _ = slots
     assert 447 + 50 < number_slot.x0 < 540 and number_slot.x1 == 636
     assert day_slot.x0 == 1590 and 1600 < day_slot.x1 < 1720
     words = place(words, day_slot, Handwriting("day", "15", 0.97, (1610, 95, 1680, 150)))
@@ -102,7 +103,12 @@ def test_printed_numbers_are_left_to_tesseract() -> None:
             _word("ngày", 989, 1065, line=2), _word("19", 1078, 1114, line=2),
             _word("tháng", 1126, 1215, line=2), _word("9", 1225, 1244, line=2),
             _word("năm", 1254, 1320, line=2), _word("2024", 1332, 1408, line=2)]
-    assert find_slots(_header(number, date), 2339) == []
+    words = _header(number, date)
+    slots = find_slots(words, 2339)
+    assert [s.kind for s in slots] == ["number", "day", "month"]
+    assert all(s.printed for s in slots)
+    paper = np.full((2339, 1654), 250, np.uint8)
+    assert read_handwriting(paper, words, slots) == (words, ())
 
 
 # ------------------------------------------------------------------ whole pages

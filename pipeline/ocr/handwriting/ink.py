@@ -86,8 +86,34 @@ def refine(pixels: np.ndarray, slot: Slot) -> Slot:
     if slot.glued_left:
         x0 = _gap(columns, left, slot.x0, 0.9 * slot.char)
     if slot.glued_right:
-        x1 = _gap(columns, left, slot.x1, 0.9 * slot.char)
+        slash = _slash(pixels, slot) if slot.kind == "number" else None
+        x1 = slash if slash is not None else _gap(columns, left, slot.x1, 0.9 * slot.char)
     return replace(slot, x0=x0, x1=x1) if x1 > x0 else slot
+
+
+def _slash(pixels: np.ndarray, slot: Slot) -> float | None:
+    """The left edge of the symbol's printed "/" near the estimated edge: a thin stroke
+    leaning right that stays within the print's line (handwriting overshoots it)."""
+    band = slot.bottom - slot.top
+    top, bottom = max(0, int(slot.top - 0.4 * band)), int(slot.bottom + 0.4 * band)
+    left, right = max(0, int(slot.x1 - 2 * slot.char)), int(slot.x1 + 2 * slot.char)
+    crop = pixels[top:bottom, left:right]
+    if crop.size == 0:
+        return None
+    mask = _ink(crop)[0].astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    found = []
+    for k in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[k])
+        if not (0.55 * band <= h <= 1.15 * band and w <= 0.8 * slot.char):
+            continue
+        if top + y < slot.top - 0.15 * band or top + y + h > slot.bottom + 0.15 * band:
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == k)
+        upper, lower = xs[ys < h / 3], xs[ys > 2 * h / 3]
+        if len(upper) and len(lower) and upper.mean() - lower.mean() > 0.2 * w:
+            found.append(left + x)
+    return float(min(found)) - 1 if found else None
 
 
 def slot_ink(pixels: np.ndarray, slot: Slot) -> SlotInk:

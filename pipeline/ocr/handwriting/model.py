@@ -24,19 +24,44 @@ NOISE = 10
 Weights = dict[str, np.ndarray]
 
 
+#: Entries of the weights file that are not weights.
+_EXTRA = ("temperature", "meta", "slot_calibration")
+
+
 @cache
 def load(path: Path = WEIGHTS) -> tuple[Weights, float]:
     with np.load(path) as data:
-        weights = {k: data[k].astype(np.float32) for k in data.files
-                   if k not in ("temperature", "meta")}
+        weights = {k: data[k].astype(np.float32) for k in data.files if k not in _EXTRA}
         return weights, float(data["temperature"])
+
+
+@cache
+def _slot_calibration(path: Path = WEIGHTS) -> tuple[float, float]:
+    with np.load(path) as data:
+        if "slot_calibration" not in data.files:
+            return 1.0, 0.0
+        a, b = (float(v) for v in data["slot_calibration"])
+        return a, b
+
+
+def calibrate(raw: float) -> float:
+    """A blank's raw confidence (the product of its digits' probabilities, with penalties)
+    mapped to the probability that the reading is right: ``sigmoid(a * logit(raw) + b)``,
+    fitted on generated headers by ``tools/calibrate_slots.py``."""
+    a, b = _slot_calibration()
+    clipped = min(max(raw, 1e-6), 1 - 1e-6)
+    z = a * float(np.log(clipped / (1 - clipped))) + b
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+_NONE = np.empty((0, 0), np.float32)  # gemm's absent third matrix
 
 
 def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """OpenCV's product: numpy's would wake BLAS threads that spin against the OCR pool's
     (measured: several times slower on a busy two-core machine)."""
     return np.asarray(cv2.gemm(np.ascontiguousarray(a, np.float32),
-                               np.ascontiguousarray(b, np.float32), 1.0, None, 0.0))
+                               np.ascontiguousarray(b, np.float32), 1.0, _NONE, 0.0))
 
 
 def _conv_relu_pool(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -80,4 +105,4 @@ def classify(masks: list[np.ndarray]) -> np.ndarray:
     return forward(weights, np.stack([glyph_input(m) for m in masks]), temperature)
 
 
-__all__ = ["CLASSES", "NOISE", "WEIGHTS", "classify", "forward", "load"]
+__all__ = ["CLASSES", "NOISE", "WEIGHTS", "calibrate", "classify", "forward", "load"]

@@ -12,13 +12,13 @@ possible value for its blank (a day of 45, a six-digit number).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from pipeline.models import Handwriting, Word
-from pipeline.ocr.handwriting.ink import refine, slot_ink
-from pipeline.ocr.handwriting.model import classify
+from pipeline.ocr.handwriting.ink import SlotInk, refine, slot_ink
+from pipeline.ocr.handwriting.model import calibrate, classify
 from pipeline.ocr.handwriting.segment import group, split
 from pipeline.ocr.handwriting.slots import Slot, fold
 
@@ -34,9 +34,12 @@ ANCHOR_CONFIDENCE = 0.8
 _NAMES = {"number": ("so", None), "day": ("ngay", "thang"), "month": ("thang", "nam")}
 
 
-def read_slot(pixels: np.ndarray, slot: Slot) -> Handwriting | None:
+Calibration = Callable[[float], float]
+
+
+def read_slot(ink: SlotInk, slot: Slot, calibration: Calibration = calibrate
+              ) -> Handwriting | None:
     """The digits written in one blank, or None when it holds no ink."""
-    ink = slot_ink(pixels, slot)
     read = split(group(ink.strokes), classify)
     if not read:
         return None
@@ -52,25 +55,29 @@ def read_slot(pixels: np.ndarray, slot: Slot) -> Handwriting | None:
         confidence *= IMPLAUSIBLE_FACTOR
     box = (float(min(g.x0 for g in glyphs)), float(min(g.y0 for g in glyphs)),
            float(max(g.x1 for g in glyphs)), float(max(g.y1 for g in glyphs)))
-    return Handwriting(slot.kind, text, round(confidence, 4), box)
+    return Handwriting(slot.kind, text, round(calibration(confidence), 4), box)
 
 
 def _trimmed(word: Word, name: str, slot: Slot, left: bool) -> Word:
-    """The printed anchor of a word Tesseract glued to handwriting ("ngày0B" -> "ngày")."""
+    """The printed anchor of a word Tesseract glued to handwriting ("ngày0B" -> "ngày").
+    The number's anchor is written as Decree 30 prints it ("SỐ," -> "Số:"): it was
+    recognised by its place before a blank and a symbol, not by its letters alone."""
     folded = fold(word.text)
     if left:
         at = folded.find(name)
-        end = at + len(name) + (1 if folded[at + len(name):at + len(name) + 1] in ":;" else 0)
+        end = at + len(name)
+        if folded[end:end + 1] and folded[end] in ":;":
+            end += 1
         text = word.text[:end] if at == 0 else word.text
-        if text == word.text:
-            return word
+        if name == "so":
+            text = "Số:"
         box = (word.box[0], word.box[1], min(word.box[2], slot.x0), word.box[3])
     else:
         at = folded.find("/") if name == "/" else folded.find(name)
         text = word.text[at:] if at > 0 else word.text
-        if text == word.text:
-            return word
         box = (max(word.box[0], slot.x1), word.box[1], word.box[2], word.box[3])
+    if text == word.text and box == word.box:
+        return word
     confidence = word.confidence if name == "/" else max(word.confidence, ANCHOR_CONFIDENCE)
     return Word(text, box, confidence, word.line)
 
@@ -98,16 +105,21 @@ def place(words: Sequence[Word], slot: Slot, reading: Handwriting) -> list[Word]
     return out
 
 
-def read_handwriting(pixels: np.ndarray, words: Sequence[Word], slots: Sequence[Slot]
+def read_handwriting(pixels: np.ndarray, words: Sequence[Word], slots: Sequence[Slot],
+                     calibration: Calibration | None = None
                      ) -> tuple[list[Word], tuple[Handwriting, ...]]:
     """Words with the blanks ``slots`` (from ``find_slots(words, ...)``) read, and what was
-    read there. ``pixels`` is the page as shown (the words' coordinates), colour or grey."""
+    read there. ``pixels`` is the page as shown (the words' coordinates), colour or grey;
+    ``calibration`` replaces the fitted one (``tools/calibrate_slots.py`` fits it)."""
     readings: list[Handwriting] = []
     current = list(words)
     # Last first, so the word indices of the slots not yet placed stay valid.
     for found in sorted(slots, key=lambda s: -s.left):
         slot = refine(pixels, found)
-        reading = read_slot(pixels, slot)
+        ink = slot_ink(pixels, slot)
+        if slot.printed and not ink.blue:
+            continue  # a number Tesseract read with confidence, in black: print
+        reading = read_slot(ink, slot, calibration or calibrate)
         if reading is None:
             continue
         current = place(current, slot, reading)

@@ -18,14 +18,15 @@ from pipeline.models import Word
 
 #: Anchors are looked for in the top part of a page only (the header of Decree 30).
 HEADER_FRACTION = 0.4
-#: A word read with this confidence and only digits is print already: its slot is not read.
-PRINTED_CONFIDENCE = 0.8
+#: Numbers Tesseract read with this confidence in black ink are print (or handwriting it
+#: read as well as print): the blank is left to it. Blue ink is always read.
+PRINTED_CONFIDENCE = 0.6
 #: Width of each printed anchor, in mean character widths of the page's print (measured on
 #: Times 13-14 pt headers, upright and italic: "Số:" 2.2-2.5, "ngày" 3.7-4.2, "tháng"
 #: 4.2-4.9, "năm" 3.2-3.6). The ink's own gap then fixes the edge (``ink.refine``).
 ANCHOR_WIDTH = {"so": 2.35, "ngay": 3.95, "thang": 4.55, "nam": 3.4}
 
-_SO = re.compile(r"^so\s*[:;]")
+_SO = re.compile(r"^so\s*[:;,.]?")
 
 
 def fold(text: str) -> str:
@@ -59,6 +60,8 @@ class Slot:
     #: Whether ``x0``/``x1`` were estimated inside a word glued to the handwriting.
     glued_left: bool = False
     glued_right: bool = False
+    #: Tesseract read a number there with confidence (print, unless the ink is blue).
+    printed: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,11 +84,18 @@ def print_width(text: str, char: float) -> float:
     """Width of printed text from the page's mean character width: capitals (the symbol's
     "QĐ-UBND") are wider than the mean, slashes and hyphens narrower."""
     widths = {"/": 0.55, "-": 0.6, ".": 0.5, ",": 0.5}
-    return sum(widths.get(ch, 1.35 if ch.isupper() else 1.0) for ch in text) * char
+    return sum(widths.get(ch, 1.4 if ch.isupper() else 1.0) for ch in text) * char
 
 
 def _printed_digits(words: Sequence[Word]) -> bool:
-    return any(w.confidence >= PRINTED_CONFIDENCE and re.fullmatch(r"\d{1,5}", w.text)
+    """Only numbers, each read with confidence: print, unless the ink is blue."""
+    return bool(words) and all(w.confidence >= PRINTED_CONFIDENCE
+                               and re.fullmatch(r"\d{1,5}", w.text) for w in words)
+
+
+def _printed_words(words: Sequence[Word]) -> bool:
+    """A word Tesseract read with confidence: text, not a blank."""
+    return any(w.confidence >= PRINTED_CONFIDENCE and len(w.text) >= 2 and w.text.isalpha()
                for w in words)
 
 
@@ -118,15 +128,14 @@ def _number_slot(words: Sequence[Word], line: int, indices: list[int], size: Pri
     for n, i in enumerate(indices):
         anchor = words[i]
         folded = fold(anchor.text)
-        if not _SO.match(folded):
+        if not _SO.match(folded) or folded[2:3].isalpha():
             continue
+        if n and anchor.box[0] - words[indices[n - 1]].box[2] < 3 * size.char:
+            continue  # "Số" inside a sentence ("Nghị quyết: Số 39/..."), not the header's
         head = folded[_SO.match(folded).end():]  # type: ignore[union-attr]
         if "/" in head:  # "Số:1009/QĐ-TTg", one word
-            if re.fullmatch(r"\d{1,5}", head.split("/")[0]) and (
-                    anchor.confidence >= PRINTED_CONFIDENCE):
-                return []
             return []  # glued to its symbol too: too little to place the blank by
-        x0 = anchor.box[0] + ANCHOR_WIDTH["so"] * size.char if head else anchor.box[2]
+        x0, glued_left = _left_edge(anchor.box, ANCHOR_WIDTH["so"] * size.char, size, head)
         between: list[int] = []
         for j in indices[n + 1:]:
             word = words[j]
@@ -134,14 +143,17 @@ def _number_slot(words: Sequence[Word], line: int, indices: list[int], size: Pri
                 between.append(j)
                 continue
             before, _, after = word.text.partition("/")
-            if not before and _printed_digits([words[k] for k in between]):
+            inside = [words[k] for k in between]
+            if _printed_words(inside):
                 return []
-            if re.fullmatch(r"\d{1,5}", before) and word.confidence >= PRINTED_CONFIDENCE:
-                return []
-            x1 = word.box[2] - print_width("/" + after, size.char) if before else word.box[0]
+            printed = (_printed_digits(inside) and not before) or bool(
+                not inside and re.fullmatch(r"\d{1,5}", before)
+                and word.confidence >= PRINTED_CONFIDENCE)
+            x1, glued_right = _right_edge(word.box, print_width("/" + after, size.char), size,
+                                          before)
             top, bottom = _band(words, [i, j])
             return [Slot("number", line, i, j, x0, x1, top, bottom, size.height, size.char,
-                         bool(head), bool(before))]
+                         glued_left, glued_right, printed)]
         return []
     return []
 
@@ -164,31 +176,58 @@ def _date_slots(words: Sequence[Word], line: int, indices: list[int], size: Prin
             if kind == "month" and not out:
                 break  # the month's blank is read only on the line of a day's blank
             box = words[indices[n]].box
-            glued = bool(text[at + len(left_name):])
-            if glued and at > 0:
+            tail = text[at + len(left_name):]
+            if tail and at > 0:
                 break  # handwriting glued on both sides: no edge to measure from
-            x0 = box[0] + ANCHOR_WIDTH[left_name] * size.char if glued else box[2]
-            right = _right_anchor(folded, n if glued else n + 1, right_name)
+            if at > 0:
+                x0, glued = box[2], False
+            else:
+                x0, glued = _left_edge(box, ANCHOR_WIDTH[left_name] * size.char, size, tail)
+            right = _right_anchor(folded, n if tail else n + 1, right_name)
             if right is None:
                 break
             inside = [words[i] for i in indices[n + 1:right]]
-            if _printed_digits(inside):
+            if _printed_words(inside):
                 break
             rtext, rbox = folded[right], words[indices[right]].box
             head = rtext[:rtext.find(right_name)]
             if right == n:
                 head = head[at + len(left_name):]
-            if not head:
-                x1 = rbox[0]
-            elif rtext.endswith(right_name):
-                x1 = rbox[2] - ANCHOR_WIDTH[right_name] * size.char
+            if rtext.endswith(right_name):
+                x1, glued_right = _right_edge(rbox, ANCHOR_WIDTH[right_name] * size.char, size,
+                                              head)
+            elif not head:
+                x1, glued_right = rbox[0], False
             else:  # "17tháng01": proportionally
                 x1 = rbox[0] + (rbox[2] - rbox[0]) * rtext.find(right_name) / len(rtext)
+                glued_right = True
             if x1 > x0:
                 out.append(Slot(kind, line, indices[n], indices[right], x0, x1, top, bottom,
-                                size.height, size.char, glued, bool(head)))
+                                size.height, size.char, glued, glued_right,
+                                _printed_digits(inside)))
             break
     return out
+
+
+#: A word box wider than its print by this many characters holds handwriting too (Tesseract
+#: often boxes the ink with a word without reading it).
+WIDER = 1.0
+
+
+def _left_edge(box: tuple[float, float, float, float], width: float, size: PrintSize,
+               extra: str) -> tuple[float, bool]:
+    """Where a left anchor's print ends, and whether that was estimated (glued ink)."""
+    if extra or box[2] - box[0] > width + WIDER * size.char:
+        return box[0] + width, True
+    return box[2], False
+
+
+def _right_edge(box: tuple[float, float, float, float], width: float, size: PrintSize,
+                extra: str) -> tuple[float, bool]:
+    """Where a right anchor's print starts, and whether that was estimated."""
+    if extra or box[2] - box[0] > width + WIDER * size.char:
+        return box[2] - width, True
+    return box[0], False
 
 
 def _right_anchor(folded: Sequence[str], start: int, name: str) -> int | None:
