@@ -6,7 +6,8 @@ A blank's raw confidence (the product of its digits' probabilities, with the rea
 penalties) is mapped by ``sigmoid(a * logit(raw) + b)``; ``a`` and ``b`` minimise the
 negative log-likelihood of "the reading is right" over numbers and days written into
 generated headers (a seed of their own: ``bench/handwriting.py`` measures on others), and
-``b`` is lowered until readings given 0.9 or more are right at least 98.5 % of the time.
+``b`` is lowered until readings given 0.9 or more are right at least 98.5 % of the time and
+at most a fifth of the wrong readings stay at or above the review threshold 0.6.
 They are stored in the weights file (``slot_calibration``). Runs with the product's own
 dependencies (no JAX).
 """
@@ -22,8 +23,11 @@ import numpy as np
 from pipeline.ocr.handwriting.model import WEIGHTS
 from tools.synth_pages import read_generated
 
-#: Readings given at least TOP must be right this often on the calibration pages.
+#: Readings given at least TOP must be right this often on the calibration pages ...
 TOP, TOP_RATE = 0.9, 0.985
+#: ... and at most this share of the wrong readings may stay at or above REVIEW (a wrong
+#: number must go to a person, even at the cost of sending some right ones too).
+REVIEW, WRONG_ABOVE = 0.6, 0.2
 
 
 def _calibrated(raw: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -40,12 +44,16 @@ def fit(raw: np.ndarray, right: np.ndarray) -> tuple[float, float]:
             if nll < best_nll:
                 best, best_nll = (float(a), float(b)), nll
     a, b = best
-    while True:
+    wrong = ~right
+    while b > -10:
         p = _calibrated(raw, a, b)
         top = p >= TOP
-        if not top.any() or float(np.mean(right[top])) >= TOP_RATE or b < -10:
-            return round(a, 3), round(b, 3)
+        top_ok = not top.any() or float(np.mean(right[top])) >= TOP_RATE
+        wrong_ok = not wrong.any() or float(np.mean(p[wrong] >= REVIEW)) <= WRONG_ABOVE
+        if top_ok and wrong_ok:
+            break
         b -= 0.1
+    return round(a, 3), round(b, 3)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

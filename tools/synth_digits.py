@@ -26,8 +26,6 @@ STROKES: dict[int, list[list[Path2]]] = {
           for t in np.linspace(0, 2 * np.pi, 24)]]],
     1: [[[(0.32, 0.0), (0.3, 1.0)]],
         [[(0.1, 0.22), (0.32, 0.0), (0.3, 1.0)]],
-        [[(0.0, 0.45), (0.3, 0.0), (0.36, 1.0)]],  # the long lead-in stroke of many hands
-        [[(0.02, 0.35), (0.34, 0.0), (0.3, 1.0)]],
         [[(0.12, 0.2), (0.32, 0.0), (0.3, 1.0)], [(0.12, 1.0), (0.48, 1.0)]]],
     2: [[[(0.04, 0.25), (0.15, 0.05), (0.35, 0.0), (0.53, 0.12), (0.55, 0.32), (0.4, 0.55),
           (0.0, 1.0), (0.6, 0.98)]]],
@@ -136,8 +134,10 @@ def font_mask(digit: int, font_file: str, height: int = 64) -> np.ndarray:
     return mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
 
 
-def distort(mask: np.ndarray, rng: Rng, strength: float = 1.0) -> np.ndarray:
-    """Slant, rotation, width, elastic wobble and stroke weight, as pens and scans vary."""
+def distort(mask: np.ndarray, rng: Rng, strength: float = 1.0, weight: bool = True
+            ) -> np.ndarray:
+    """Slant, rotation, width, elastic wobble and (unless the pen is chosen already) stroke
+    weight, as pens and scans vary."""
     mask = cv2.copyMakeBorder(mask, 12, 12, 12, 12, cv2.BORDER_CONSTANT, value=0)
     h, w = mask.shape
     shear = rng.uniform(-0.35, 0.35) * strength
@@ -156,10 +156,10 @@ def distort(mask: np.ndarray, rng: Rng, strength: float = 1.0) -> np.ndarray:
         gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
         out = cv2.remap(out, gx + alpha * dx, gy + alpha * dy, cv2.INTER_LINEAR)
     binary: np.ndarray = (out > 0.5).astype(np.uint8)
-    weight = int(rng.integers(-1, 3)) if strength > 0 else 0
-    if weight:
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * abs(weight) + 1,) * 2)
-        morphed = cv2.dilate(binary, kernel) if weight > 0 else cv2.erode(binary, kernel)
+    change = int(rng.integers(-1, 3)) if strength > 0 and weight else 0
+    if change:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * abs(change) + 1,) * 2)
+        morphed = cv2.dilate(binary, kernel) if change > 0 else cv2.erode(binary, kernel)
         if np.count_nonzero(morphed) > 0.4 * np.count_nonzero(binary):
             binary = morphed
     return binary
@@ -225,7 +225,7 @@ def write_digits(text: str, rng: Rng, height: int, hands: Sequence[str] = ("stro
     """A number written by one hand: each digit drawn, distorted a little, and placed
     left to right with the hand's own spacing; a mask ``height`` pixels tall (about)."""
     hand = hands[int(rng.integers(len(hands)))]
-    pen = rng.uniform(0.05, 0.11) * height
+    pen = max(2.0, rng.uniform(0.04, 0.08) * height)  # a ballpoint's line, not a marker's
     masks = []
     for ch in text:
         digit = int(ch)
@@ -233,13 +233,15 @@ def write_digits(text: str, rng: Rng, height: int, hands: Sequence[str] = ("stro
             glyph = stroke_mask(digit, rng, height, pen)
         else:
             glyph = font_mask(digit, hand, height)
-        glyph = distort(glyph, rng, 0.5)
+        moved = distort(glyph, rng, 0.5, weight=False)
+        glyph = moved if np.count_nonzero(moved) > 0.5 * np.count_nonzero(glyph) else glyph
         if digit == 7 and rng.random() < 0.5:
             glyph = cross_seven(glyph, rng)
         ys, xs = np.nonzero(glyph)
         masks.append(glyph[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
     tallest = max(m.shape[0] for m in masks)
-    spacing = [round(rng.uniform(0.5, 1.5) * gap * height) for _ in masks]
+    # Some clerks leave room between digits, others write them touching.
+    spacing = [round(rng.uniform(-0.15, 1.5) * gap * height) for _ in masks]
     width = sum(m.shape[1] for m in masks) + sum(spacing[1:])
     out = np.zeros((tallest + 4, width + 4), np.uint8)
     x = 2

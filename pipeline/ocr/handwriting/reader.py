@@ -105,6 +105,18 @@ def place(words: Sequence[Word], slot: Slot, reading: Handwriting) -> list[Word]
     return out
 
 
+#: Ink taller than this many heights of the page's printed numbers is handwriting.
+PRINT_TALL = 1.2
+
+
+def _print_sized(ink: SlotInk, slot: Slot) -> bool:
+    """Whether the blank's ink is no taller than the page's printed numbers (typed into the
+    blank, or printed without one); True when the page shows no printed number to compare."""
+    if not slot.digits or not ink.strokes:
+        return True
+    return max(s.height for s in ink.strokes) <= PRINT_TALL * slot.digits
+
+
 def read_handwriting(pixels: np.ndarray, words: Sequence[Word], slots: Sequence[Slot],
                      calibration: Calibration | None = None
                      ) -> tuple[list[Word], tuple[Handwriting, ...]]:
@@ -117,8 +129,8 @@ def read_handwriting(pixels: np.ndarray, words: Sequence[Word], slots: Sequence[
     for found in sorted(slots, key=lambda s: -s.left):
         slot = refine(pixels, found)
         ink = slot_ink(pixels, slot)
-        if slot.printed and not ink.blue:
-            continue  # a number Tesseract read with confidence, in black: print
+        if slot.printed and not ink.blue and _print_sized(ink, slot):
+            continue  # a number Tesseract is sure of, black and as tall as print: print
         reading = read_slot(ink, slot, calibration or calibrate)
         if reading is None:
             continue

@@ -21,6 +21,8 @@ HEADER_FRACTION = 0.4
 #: Numbers Tesseract read with this confidence in black ink are print (or handwriting it
 #: read as well as print): the blank is left to it. Blue ink is always read.
 PRINTED_CONFIDENCE = 0.6
+#: A word of three letters or more read with this confidence between the anchors is text.
+WORD_CONFIDENCE = 0.9
 #: Width of each printed anchor, in mean character widths of the page's print (measured on
 #: Times 13-14 pt headers, upright and italic: "Số:" 2.2-2.5, "ngày" 3.7-4.2, "tháng"
 #: 4.2-4.9, "năm" 3.2-3.6). The ink's own gap then fixes the edge (``ink.refine``).
@@ -62,12 +64,16 @@ class Slot:
     glued_right: bool = False
     #: Tesseract read a number there with confidence (print, unless the ink is blue).
     printed: bool = False
+    #: Height of the page's printed numbers (0 when unknown).
+    digits: float = 0.0
 
 
 @dataclass(frozen=True)
 class PrintSize:
     height: float
     char: float
+    #: Height of printed numbers ("2025", "01"), when the page has some it is sure of.
+    digits: float = 0.0
 
 
 def print_size(words: Sequence[Word]) -> PrintSize | None:
@@ -76,8 +82,11 @@ def print_size(words: Sequence[Word]) -> PrintSize | None:
              and w.text.isalpha()]
     if len(plain) < 3:
         return None
+    numbers = [w.box[3] - w.box[1] for w in words
+               if w.confidence >= 0.9 and re.fullmatch(r"\d{2,4}[,.;]?", w.text)]
     return PrintSize(statistics.median(w.box[3] - w.box[1] for w in plain),
-                     statistics.median((w.box[2] - w.box[0]) / len(w.text) for w in plain))
+                     statistics.median((w.box[2] - w.box[0]) / len(w.text) for w in plain),
+                     statistics.median(numbers) if numbers else 0.0)
 
 
 def print_width(text: str, char: float) -> float:
@@ -94,8 +103,9 @@ def _printed_digits(words: Sequence[Word]) -> bool:
 
 
 def _printed_words(words: Sequence[Word]) -> bool:
-    """A word Tesseract read with confidence: text, not a blank."""
-    return any(w.confidence >= PRINTED_CONFIDENCE and len(w.text) >= 2 and w.text.isalpha()
+    """A word Tesseract is sure of: text, not a blank (it reads handwriting as short
+    doubtful words, "tu", "O†")."""
+    return any(w.confidence >= WORD_CONFIDENCE and len(w.text) >= 3 and w.text.isalpha()
                for w in words)
 
 
@@ -153,7 +163,7 @@ def _number_slot(words: Sequence[Word], line: int, indices: list[int], size: Pri
                                           before)
             top, bottom = _band(words, [i, j])
             return [Slot("number", line, i, j, x0, x1, top, bottom, size.height, size.char,
-                         glued_left, glued_right, printed)]
+                         glued_left, glued_right, printed, size.digits)]
         return []
     return []
 
@@ -204,7 +214,7 @@ def _date_slots(words: Sequence[Word], line: int, indices: list[int], size: Prin
             if x1 > x0:
                 out.append(Slot(kind, line, indices[n], indices[right], x0, x1, top, bottom,
                                 size.height, size.char, glued, glued_right,
-                                _printed_digits(inside)))
+                                _printed_digits(inside), size.digits))
             break
     return out
 
