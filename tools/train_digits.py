@@ -5,6 +5,7 @@
     apt-get install fonts-breip fonts-bwht fonts-dancingscript fonts-comic-neue \
         fonts-femkeklaver fonts-humor-sans
     /tmp/train/bin/python tools/train_digits.py --mnist package/src/digits
+    .venv/bin/python -m tools.calibrate_slots      # then fit the blanks' confidence again
 
 The product never imports this file: it runs the network with numpy
 (``pipeline.ocr.handwriting.model``) from the ``.npz`` written here. JAX is only needed here.
