@@ -4,9 +4,10 @@ Serves every document of Decree 30/2020 (quyết định, chỉ thị, tờ trì
 number and day are written by hand into the printed header's blanks after signing. Runs only
 where the anchors are found, so it costs nothing on other pages and milliseconds on these.
 
-Confidence is the model's calibrated probability of each digit multiplied together, lowered
+Confidence starts from the model's probability of each digit multiplied together, lowered
 when a blob had to be cut into digits and sent far below review when the reading is not a
-possible value for its blank (a day of 45, a six-digit number).
+possible value for its blank (a day of 45, a six-digit number); that raw score is then mapped
+to how often such readings are right on generated headers (``model.calibrate``).
 """
 
 from __future__ import annotations
