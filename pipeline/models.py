@@ -80,6 +80,17 @@ class Word:
 
 
 @dataclass(frozen=True)
+class Handwriting:
+    """A number or day the clerk wrote by hand into a printed header's blank, as read by the
+    digit model (``pipeline.ocr.handwriting``): which blank, the digits, how sure, where."""
+
+    kind: str  # "number" (Số: __ /QĐ-UBND), "day" (ngày __), "month" (tháng __)
+    text: str
+    confidence: float  # calibrated probability that ``text`` is right
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
 class PageText:
     """The text of one page and where it came from.
 
@@ -109,6 +120,8 @@ class PageText:
     ocr_image: str | None = None
     ocr_scale: float = 1.0
     ocr_dpi: int = 0
+    #: Handwritten digits read into the header's blanks; their words are in ``words`` too.
+    handwritten: tuple[Handwriting, ...] = ()
 
 
 @dataclass(frozen=True)

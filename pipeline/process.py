@@ -73,13 +73,16 @@ def assess(pages: Sequence[PageText], min_confidence: float) -> tuple[Status, tu
 
 
 def words_json(pages: Sequence[PageText]) -> bytes:
-    """Word boxes of every page (pixels at the page's dpi, origin top-left)."""
+    """Word boxes of every page (pixels at the page's dpi, origin top-left), and the
+    handwritten numbers and days among them (``handwritten``, only on pages that have any)."""
     body = [
         {
             "number": p.number, "width": p.width, "height": p.height, "dpi": p.dpi,
             "text_source": p.text_source.value,
             "words": [{"text": w.text, "box": list(w.box), "confidence": w.confidence,
                        "line": w.line} for w in p.words],
+            **({"handwritten": [dataclasses.asdict(h) for h in p.handwritten]}
+               if p.handwritten else {}),
         }
         for p in pages
     ]

@@ -33,7 +33,9 @@ class FieldValue:
     raw: str  # the text it came from, as read
     valid: bool = True
     reason: str | None = None  # why it is invalid or doubtful (Vietnamese)
-    source: str = "ocr"  # "ocr", "text-layer", "qr" (a decoded QR code), "qr+ocr" (both agree)
+    #: "ocr", "text-layer", "qr" (a decoded QR code), "qr+ocr" (both agree), "ocr-reread",
+    #: "handwriting" (digits written by hand into a blank, read by the digit model)
+    source: str = "ocr"
     extra: dict[str, Any] = field(default_factory=dict)
     #: Signatures that name this printed value too ("pdf-signature", "stamp-text").
     confirmed_by: tuple[str, ...] = ()

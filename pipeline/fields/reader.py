@@ -15,6 +15,7 @@ from pipeline.fields.classify import classify
 from pipeline.fields.crosscheck import crosscheck
 from pipeline.fields.esign import stamps_in_lines
 from pipeline.fields.extract import extract, problems
+from pipeline.fields.handwriting import mark_handwriting
 from pipeline.fields.header import stamp_boxes, without_stamps
 from pipeline.fields.kinds import KINDS
 from pipeline.fields.lines import TextLine, document_lines
@@ -72,7 +73,8 @@ class FieldReader:
             return FieldsResult("unknown", kind.confidence, known, tuple(doubts), witnesses)
         template = self.templates[kind.doc_type]
         reread = page_rereader(pages) if any(p.ocr_image for p in pages) else None
-        fields = review(template, extract(template, lines, kind.title_line, reread), lines)
+        read = mark_handwriting(extract(template, lines, kind.title_line, reread), pages)
+        fields = review(template, read, lines)
         fields, disagreements = self._merge_codes(template, fields, codes)
         fields = crosscheck(fields, self.today or date.today())
         fields, notes = attest(fields, witnesses, self.zone,

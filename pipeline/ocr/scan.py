@@ -9,10 +9,13 @@ import cv2
 import numpy as np
 
 from pipeline.fields import qr
-from pipeline.models import PageText, TextSource, Word
+from pipeline.models import Handwriting, PageText, TextSource, Word
+from pipeline.ocr.handwriting.reader import read_handwriting
+from pipeline.ocr.handwriting.slots import find_slots
 from pipeline.ocr.layout import arrange, mean_confidence, words_to_text
 from pipeline.ocr.tesseract import OcrTimeout, TesseractOptions, osd_rotation, read
-from pipeline.preprocess.prepare import PrepOptions, prepare
+from pipeline.preprocess.geometry import turn
+from pipeline.preprocess.prepare import Prepared, PrepOptions, prepare
 
 #: Quality of the JPEG that replaces a page whose geometry was corrected.
 DISPLAY_JPEG_QUALITY = 88
@@ -64,9 +67,21 @@ def read_scan(job: ScanJob) -> PageText:
     if page.scale != 1.0:
         words = [Word(w.text, _scaled(w.box, 1.0 / page.scale), w.confidence, w.line)
                  for w in words]
+    words, handwritten = _handwriting(job, page, words)
     ordered, breaks = arrange(words, reading.paragraph_starts)
     return replace(shell, words=tuple(ordered), text=words_to_text(ordered, breaks),
-                   mean_confidence=mean_confidence(ordered))
+                   mean_confidence=mean_confidence(ordered), handwritten=handwritten)
+
+
+def _handwriting(job: ScanJob, page: Prepared, words: list[Word]
+                 ) -> tuple[list[Word], tuple[Handwriting, ...]]:
+    """The header's handwritten number and day read into the words (pages without the
+    printed anchors of such blanks are left alone, at no cost)."""
+    slots = find_slots(words, page.height)
+    if not slots:
+        return words, ()
+    shown = page.display if page.display is not None else turn(job.pixels, page.rotate)
+    return read_handwriting(shown, words, slots)
 
 
 def _scaled(box: tuple[float, float, float, float], factor: float

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Any
 
-from pipeline.models import PageText, TextSource, Word
+from pipeline.models import Handwriting, PageText, TextSource, Word
 
 
 def page_to_json(page: PageText) -> bytes:
@@ -23,4 +23,9 @@ def page_from_json(body: bytes) -> PageText:
                           for text, b, confidence, line in data["words"])
     for name in ("warnings", "corrections", "codes"):
         data[name] = tuple(data.get(name) or ())
+    data["handwritten"] = tuple(
+        Handwriting(h["kind"], h["text"], float(h["confidence"]),
+                    (float(h["box"][0]), float(h["box"][1]), float(h["box"][2]),
+                     float(h["box"][3])))
+        for h in data.get("handwritten") or ())
     return PageText(**data)

@@ -1,0 +1,1 @@
+"""Handwritten numbers and days in the slots of printed document headers."""
