@@ -250,3 +250,23 @@ def test_incoming_stamp_number_and_date_are_not_the_documents(tmp_path: Path,
     assert fields["so_ky_hieu"]["value"] == "347/QĐ-UBND"
     assert fields["ngay_ban_hanh"]["value"] == "2024-08-22"
     assert fields["co_quan_ban_hanh"]["value"] == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+
+
+def test_a_mangled_kind_in_the_symbol_is_repaired_or_doubted() -> None:
+    """Scans of every Decree 30 kind: OCR doubles or swaps the letters of the symbol's kind
+    part; the kind of the document says what it must be."""
+    from pipeline.fields.model import FieldValue
+    from pipeline.fields.symbols import check_symbol
+
+    read = FieldValue("47/QĐÐ-UBND", 0.9, 1, (0, 0, 1, 1), "47 /QĐÐ-UBND")
+    fixed = check_symbol("quyet_dinh", read)
+    assert fixed.value == "47/QĐ-UBND" and fixed.confidence < read.confidence
+    assert fixed.reason is not None and "QĐÐ" in fixed.reason
+    assert check_symbol("to_trinh", FieldValue("09/TTR-UBND", 0.9, 1, None, "")).value \
+        == "09/TTr-UBND"
+    other = check_symbol("quyet_dinh", FieldValue("12/CT-UBND", 0.95, 1, None, ""))
+    assert other.value == "12/CT-UBND" and other.confidence < 0.6
+    law = FieldValue("61/2018/NĐ-CP", 0.95, 1, None, "")
+    assert check_symbol("nghi_dinh", law) == law
+    letter = FieldValue("574/UBND-KTTH", 0.95, 1, None, "")
+    assert check_symbol("cong_van", letter) == letter

@@ -24,6 +24,7 @@ from pipeline.fields.match import fold
 from pipeline.fields.model import FieldValue
 from pipeline.fields.provinces import PROVINCE_CODES
 from pipeline.fields.signature import read_block
+from pipeline.fields.symbols import check_symbol
 from pipeline.fields.template import Template
 from pipeline.text.lexicon import Lexicon, admin_phrases, syllables_of
 from pipeline.text.repair import Repair, repair_name, repair_words
@@ -119,6 +120,8 @@ def review(template: Template, fields: Mapping[str, FieldValue],
             out[name] = _repaired(spec.kind, found)
         elif spec.method in ("place_date", "number"):
             out[name] = _handwritten_doubt(found, lines, date=spec.method == "place_date")
+        if spec.kind == "document_number":
+            out[name] = check_symbol(template.doc_type, out[name])
     for name, spec in template.fields.items():
         if spec.method == "signer_title" and name not in out:
             inferred = _inferred_title(lines)
