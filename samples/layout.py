@@ -7,6 +7,8 @@ lets the renderer know every drawn line, and therefore the exact ground truth.
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -112,7 +114,9 @@ class FieldRow:
 
 @dataclass(frozen=True)
 class Table:
-    """A ruled table; ``widths`` are fractions of the text width, cells wrap."""
+    """A ruled table; ``widths`` are fractions of the text width, cells wrap ("\n" breaks
+    a cell's line). An empty ``header`` draws no header row (label | value tables);
+    ``bold_columns`` are set in bold, as forms print their labels."""
 
     widths: tuple[float, ...]
     header: tuple[str, ...]
@@ -120,6 +124,7 @@ class Table:
     size: float | None = None
     centred_columns: tuple[int, ...] = (0,)
     space_after: float = 6.0
+    bold_columns: tuple[int, ...] = ()
 
 
 Block = Paragraph | Spacer | Columns | FieldRow | Table
@@ -162,6 +167,9 @@ class SampleDocument:
     ``page`` None is A4 with the Decree 30 margins. ``corner_qr`` is the payload of a QR
     code at the top-left corner of page 1 (see ``CORNER_QR_*``). ``scan_scale`` multiplies
     the capture resolution of rasters: ID cards are scanned finer than A4 pages.
+    ``layout`` names the layout the document was drawn in (see ``samples.content.LAYOUTS``)
+    and ``font`` the typeface family: "serif" (Times New Roman's twin, Decree 30) or "sans"
+    (Arial's twin, which many one-stop and e-receipt systems print in).
     """
 
     doc_type: str
@@ -172,3 +180,9 @@ class SampleDocument:
     page: PageSetup | None = None
     corner_qr: str | None = None
     scan_scale: int = 1
+    layout: str = ""
+    font: Literal["serif", "sans"] = "serif"
+
+
+#: A layout of a document type: (seeded generator, pages wanted, corner QR wanted) -> document.
+Layout = Callable[[random.Random, int | None, bool | None], SampleDocument]

@@ -295,13 +295,14 @@ class _Typesetter:
         widths = [w * self.text_width for w in t.widths]
         lead = size * LINE_SPACING
         rows: list[_Row] = []
-        for index, cells in enumerate((t.header, *t.rows)):
-            header = index == 0
+        for index, cells in enumerate((t.header, *t.rows) if t.header else t.rows):
+            header = index == 0 and bool(t.header)
             wrapped: list[list[list[_Word]]] = []
-            for text, width in zip(cells, widths, strict=True):
+            for col, (text, width) in enumerate(zip(cells, widths, strict=True)):
                 lines: list[list[_Word]] = []
                 for part in text.split("\n"):
-                    words = self.words((Run(part, bold=header),), size)
+                    bold = header or col in t.bold_columns
+                    words = self.words((Run(part, bold=bold),), size)
                     lines += self.wrap(words, width - 2 * CELL_PAD) if words else []
                 wrapped.append(lines)
             n = max(1, *(len(c) for c in wrapped))
@@ -483,7 +484,7 @@ def _paginate(doc: SampleDocument, setter: _Typesetter) -> list[list[tuple[_Row,
 
 def render_pdf(doc: SampleDocument, fonts: FontSet | None = None) -> RenderedDocument:
     """Typeset ``doc``; same document -> byte-identical PDF (reportlab invariant mode)."""
-    fonts = fonts or register_fonts()
+    fonts = fonts or register_fonts(family=doc.font)
     page = doc.page or A4_DECREE_30
     setter = _Typesetter(fonts, doc.body_size, page)
     placed = _paginate(doc, setter)
