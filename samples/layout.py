@@ -79,7 +79,22 @@ class QrCode:
     space_after: float = 0.0
 
 
-ColumnItem = Paragraph | Spacer | Signature | Placeholder | QrCode
+@dataclass(frozen=True)
+class FieldRow:
+    """Several labelled fields on one line at tab stops (fractions of the text width, or of
+    the column's width inside a :class:`Columns` block).
+
+    When they do not fit, each field becomes its own left-aligned paragraph.
+    """
+
+    cells: tuple[tuple[Run, ...], ...]
+    stops: tuple[float, ...] = ()
+    size: float | None = None
+    left_indent: float = 0.0
+    space_after: float = 0.0
+
+
+ColumnItem = Paragraph | Spacer | Signature | Placeholder | QrCode | FieldRow
 
 
 @dataclass(frozen=True)
@@ -95,20 +110,6 @@ class Columns:
     bleed_left: float = 0.0  # points the block reaches into the left margin
     bleed_right: float = 0.0  # ... and into the right margin (Decree 30 headers do)
     space_before: float = 0.0
-    space_after: float = 0.0
-
-
-@dataclass(frozen=True)
-class FieldRow:
-    """Several labelled fields on one line at tab stops (fractions of the text width).
-
-    When they do not fit, each field becomes its own left-aligned paragraph.
-    """
-
-    cells: tuple[tuple[Run, ...], ...]
-    stops: tuple[float, ...] = ()
-    size: float | None = None
-    left_indent: float = 0.0
     space_after: float = 0.0
 
 

@@ -238,6 +238,8 @@ class _Typesetter:
         if isinstance(item, Placeholder):
             return [_Row(item.height, (), _placeholder_drawer(item, x, width),
                          after=item.space_after)]
+        if isinstance(item, FieldRow):
+            return self.field_row(item, x, width)
         if isinstance(item, QrCode):
             start = x + (width - item.size) / 2
             return [_Row(item.size, (), _qr_drawer(item.payload, start, item.size),
@@ -264,21 +266,23 @@ class _Typesetter:
         codes = tuple(code for rows in sides for row in rows for code in row.codes)
         return _Row(max(heights), lines, draw, c.space_before, c.space_after, codes)
 
-    def field_row(self, f: FieldRow) -> list[_Row]:
+    def field_row(self, f: FieldRow, x: float | None = None,
+                  full: float | None = None) -> list[_Row]:
         size = f.size or self.body
-        width = self.text_width - f.left_indent
+        left = self.left if x is None else x
+        full = self.text_width if full is None else full
+        width = full - f.left_indent
         stops = f.stops or tuple(i / len(f.cells) for i in range(len(f.cells)))
         cells = [self.words(runs, size) for runs in f.cells]
-        xs = [self.left + f.left_indent + s * width for s in stops]
-        ends = [*xs[1:], self.left + self.text_width + 6.0]
+        xs = [left + f.left_indent + s * width for s in stops]
+        ends = [*xs[1:], left + full + 6.0]
         fits = all(x + self.natural_width(c) <= end - 6.0 for x, c, end in
                    zip(xs, cells, ends, strict=True))
         if not fits:
             rows: list[_Row] = []
             for runs in f.cells:
                 rows += self.paragraph(Paragraph(runs, "left", size, 0.0, f.left_indent,
-                                                 0.0, f.space_after), self.left,
-                                       self.text_width)
+                                                 0.0, f.space_after), left, full)
             return rows
         drawers = [self.line_drawer(c, x, end - x, "left", False, 0.0)
                    for c, x, end in zip(cells, xs, ends, strict=True)]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from samples import data, phrases
 from samples.content.common import (
     INDENT,
+    MM,
     Agency,
     body,
     body_size,
@@ -26,12 +27,15 @@ from samples.content.common import (
     scribble_seed,
     signature_column,
     signer_lines,
+    ward_ubnd,
 )
 from samples.layout import (
     Block,
+    ColumnItem,
     Layout,
     Run,
     SampleDocument,
+    Spacer,
     Table,
 )
 
@@ -119,6 +123,7 @@ def quyet_dinh(rng: random.Random, pages: int | None = None,
     if annex_blocks is not None:
         doc_pages.append(tuple(annex_blocks))
     fields = common_fields(agency, number, day, subject, signer, title)
+    fields["dia_danh"] = agency.place
     return SampleDocument("quyet_dinh", f"Quyết định {number}", tuple(doc_pages), fields, size,
                           corner_qr=corner)
 
@@ -181,6 +186,134 @@ def _people_table(rng: random.Random, count: int, roles: Sequence[str] | None) -
                  tuple(rows), size=13)
 
 
+# Decisions on one citizen's matter, the results one-stop desks hand out: (subject, bases,
+# the decision's first article). Placeholders: {who} "ông/bà NAME", {birth}, {address},
+# {money}, {month}, {year}.
+CITIZEN_DECISIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("Về việc trợ cấp xã hội hằng tháng đối với {who}",
+     ("Căn cứ Nghị định số 20/2021/NĐ-CP ngày 15 tháng 3 năm 2021 của Chính phủ quy định "
+      "chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội;",),
+     "Trợ cấp xã hội hằng tháng đối với {who}, sinh ngày {birth}, nơi cư trú: {address}; "
+     "mức trợ cấp {money} đồng/tháng, kể từ tháng {month} năm {year}."),
+    ("Về việc hỗ trợ chi phí mai táng cho gia đình {who}",
+     ("Căn cứ Nghị định số 20/2021/NĐ-CP ngày 15 tháng 3 năm 2021 của Chính phủ quy định "
+      "chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội;",),
+     "Hỗ trợ chi phí mai táng số tiền {money} đồng cho gia đình {who}, nơi cư trú: "
+     "{address}."),
+    ("Về việc cho phép thay đổi họ, chữ đệm, tên đối với {who}",
+     ("Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014;",
+      "Căn cứ Nghị định số 123/2015/NĐ-CP ngày 15 tháng 11 năm 2015 của Chính phủ quy định "
+      "chi tiết một số điều và biện pháp thi hành Luật Hộ tịch;"),
+     "Cho phép {who}, sinh ngày {birth}, nơi cư trú: {address} được thay đổi chữ đệm trong "
+     "Sổ đăng ký khai sinh và Giấy khai sinh."),
+)
+LOCAL_GOV_BASE = ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật "
+                  "sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức "
+                  "chính quyền địa phương ngày 22 tháng 11 năm 2019;")
+
+
+def _citizen_decision(rng: random.Random, agency: Agency, day: dt.date, number: str
+                      ) -> tuple[str, list[Block], float]:
+    """Subject and body of a decision on one citizen's matter."""
+    subject_t, bases, article = rng.choice(CITIZEN_DECISIONS)
+    person = data.make_person(rng, day, agency.province, min_age=20)
+    values = {"who": f"{person.honorific.lower()} {person.name}",
+              "birth": data.form_date(person.birth_date), "address": person.address,
+              "money": data.format_money(rng.choice((360_000, 540_000, 7_200_000))),
+              "month": day.month, "year": day.year}
+    size = body_size(rng)
+    blocks: list[Block] = [body(b, italic=True, size=size) for b in (LOCAL_GOV_BASE, *bases)]
+    blocks.append(body(f"Xét đề nghị của công chức {rng.choice(CLERKS)}.", italic=True,
+                       size=size))
+    blocks.append(centred("QUYẾT ĐỊNH:", bold=True, size=14, before=4, after=8))
+    texts = (fmt(article, **values),
+             "Quyết định này có hiệu lực kể từ ngày ký.",
+             f"Văn phòng - Thống kê {agency.short}, công chức {rng.choice(CLERKS)} và "
+             f"{values['who']} chịu trách nhiệm thi hành Quyết định này./.")
+    for i, text in enumerate(texts, start=1):
+        blocks.append(para(Run(f"Điều {i}.", bold=True), text, size=size, indent=INDENT))
+    del number
+    return fmt(subject_t, **values), blocks, size
+
+
+CLERKS = ("Văn hóa - Xã hội", "Tư pháp - Hộ tịch", "Địa chính - Xây dựng")
+
+
+def ubnd_xa(rng: random.Random, pages: int | None = None,
+            qr: bool | None = None) -> SampleDocument:
+    """A commune's or district's decision on one citizen's matter: the Decree 30 header,
+    the place and date either in the header or on a line of its own under it, and the
+    collegial signature block."""
+    del pages, qr
+    p = pick_province(rng)
+    agency = (ward_ubnd(rng, data.random_place(rng, p)) if rng.random() < 0.7
+              else district_ubnd(rng, p))
+    day = data.working_day(rng)
+    number = f"{data.doc_number(rng)}/QĐ-{agency.abbr}"
+    date_text = data.date_line(agency.place, day)
+    in_header = rng.random() < 0.5
+    subject, text, size = _citizen_decision(rng, agency, day, number)
+    lines, title = signer_lines(rng, agency)
+    signer = data.full_name(rng)
+    blocks: list[Block] = [official_header(agency, number, date_text if in_header else None)]
+    if not in_header:
+        blocks.append(para(Run(date_text, italic=True), align="right", size=13, after=8))
+    blocks += [
+        centred("QUYẾT ĐỊNH", bold=True, size=14, after=2),
+        centred(subject, bold=True, size=14, rule=0.33, after=10),
+        centred(f"{agency.head} {agency.name}", bold=True, size=14, after=8),
+        *text,
+        footer(["- Như Điều 3;", f"- {agency.superior or 'UBND ' + agency.province.label};",
+                "- Lưu: VT."], signature_column(lines, signer, scribble_seed(rng))),
+    ]
+    fields = common_fields(agency, number, day, subject, signer, title)
+    fields["dia_danh"] = agency.place
+    return SampleDocument("quyet_dinh", f"Quyết định {number}", (tuple(blocks),), fields, size)
+
+
+def chu_ky_so(rng: random.Random, pages: int | None = None,
+              qr: bool | None = None) -> SampleDocument:
+    """A decision issued electronically and printed: the agency's digital-signature stamp
+    (who signed, when) in the top right corner, the signer's own stamp where the
+    handwritten signature would be, no scribble."""
+    del pages, qr
+    p = pick_province(rng)
+    agency = (ward_ubnd(rng, data.random_place(rng, p)) if rng.random() < 0.5
+              else district_ubnd(rng, p))
+    day = data.working_day(rng)
+    number = f"{data.doc_number(rng)}/QĐ-{agency.abbr}"
+    subject, text, size = _citizen_decision(rng, agency, day, number)
+    lines, title = signer_lines(rng, agency)
+    signer = data.full_name(rng)
+    when = f"{day:%d.%m.%Y} {rng.randint(8, 16):02d}:{rng.randrange(60):02d}:" \
+           f"{rng.randrange(60):02d} +07:00"
+    stamp = tuple(para(Run(text, italic=True), align="left", size=8, left=95 * MM, after=0)
+                  for text in (f"Ký bởi: {agency.full.split(',')[0]}", f"Email: {agency.email}",
+                               f"Thời gian ký: {when}"))
+    signature: tuple[ColumnItem, ...] = (
+        *(centred(ln, bold=True, size=13) for ln in lines),
+        Spacer(10),
+        centred(f"Người ký: {signer}", italic=True, size=8),
+        centred(f"Thời gian ký: {when}", italic=True, size=8, after=10),
+        centred(signer, bold=True, size=14),
+    )
+    blocks: list[Block] = [
+        *stamp,
+        Spacer(6),
+        official_header(agency, number, data.date_line(agency.place, day)),
+        centred("QUYẾT ĐỊNH", bold=True, size=14, after=2),
+        centred(subject, bold=True, size=14, rule=0.33, after=10),
+        centred(f"{agency.head} {agency.name}", bold=True, size=14, after=8),
+        *text,
+        footer(["- Như Điều 3;", "- Lưu: VT."], signature),
+    ]
+    fields = common_fields(agency, number, day, subject, signer, title)
+    fields["dia_danh"] = agency.place
+    return SampleDocument("quyet_dinh", f"Quyết định {number}", (tuple(blocks),), fields, size)
+
+
 QUYET_DINH_LAYOUTS: dict[str, Layout] = {
     "nd30": quyet_dinh,
+    "ubnd-xa": ubnd_xa,
+    "chu-ky-so": chu_ky_so,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from samples import data, phrases
 from samples.content.common import (
@@ -21,10 +22,12 @@ from samples.content.common import (
     signature_column,
     title_case,
 )
+from samples.content.forms import columns_table, kv_table, line, pick
 from samples.data import Province
 from samples.layout import (
     Block,
     Columns,
+    FieldRow,
     FieldValue,
     Layout,
     Run,
@@ -134,6 +137,170 @@ def giay_chung_nhan_dkdn(rng: random.Random, pages: int | None = None,
                           (tuple(blocks),), fields, size, corner_qr=corner)
 
 
+@dataclass(frozen=True)
+class _Company:
+    """A registered enterprise and its legal representative."""
+
+    province: Province
+    code: str
+    first_day: dt.date
+    changes: int
+    changed: dt.date
+    kind: str
+    name_vi: str
+    name_en: str
+    abbr: str
+    address: str
+    rep: data.Person
+    role: str
+    capital: int
+    phone: str
+    email: str
+    head_title: str
+    signer: str
+
+
+def _company(rng: random.Random) -> _Company:
+    p = pick_province(rng)
+    first_day = data.working_day(rng, dt.date(2008, 1, 2), dt.date(2023, 12, 28))
+    changes = rng.choice((0, 0, 1, 2, 3))
+    changed = data.working_day(rng, first_day + dt.timedelta(days=90), data.WORK_END)
+    short_kind, long_kind, en_kind, en_abbr = rng.choice(phrases.COMPANY_KINDS)
+    line_vi, line_en = rng.choice(phrases.COMPANIES)
+    brand = rng.choice(phrases.BRANDS)
+    return _Company(
+        p, data.tax_code(rng, p), first_day, changes, changed, long_kind,
+        f"{short_kind} {line_vi} {brand}", f"{data.ascii_fold(brand)} {line_en} {en_kind}",
+        f"{data.ascii_fold(brand).replace(' ', '')} {en_abbr}",
+        data.street_address(rng, data.random_place(rng, p)),
+        data.make_person(rng, first_day, p, min_age=25, max_age=65),
+        rng.choice(("Giám đốc", "Tổng giám đốc", "Chủ tịch công ty")),
+        rng.choice((500, 1_000, 2_000, 5_000, 10_000)) * 1_000_000, data.phone_number(rng),
+        f"lienhe@{data.ascii_fold(brand).lower().replace(' ', '')}.vn",
+        rng.choice(("TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG")), data.full_name(rng))
+
+
+def _finance_header(p: Province) -> Columns:
+    """Since 2025 business registration offices belong to the provincial Sở Tài chính."""
+    return header_columns(
+        [centred(f"SỞ TÀI CHÍNH\n{p.full_name.upper()}", size=12),
+         centred("PHÒNG ĐĂNG KÝ KINH DOANH", bold=True, size=13, rule=0.4)],
+        national_motto())
+
+
+def _company_truth(c: _Company) -> dict[str, FieldValue]:
+    return {"ma_so_doanh_nghiep": c.code, "ten_doanh_nghiep": c.name_vi,
+            "dia_chi_tru_so": c.address, "nguoi_dai_dien": c.rep.name,
+            "ngay_dang_ky": c.first_day.isoformat(), "so_dinh_danh": c.rep.personal_id,
+            "ngay_sinh": c.rep.birth_date.isoformat(), "gioi_tinh": c.rep.gender,
+            "noi_thuong_tru": c.rep.address, "so_dien_thoai": c.phone, "email": c.email,
+            "co_quan_ban_hanh": f"Phòng Đăng ký kinh doanh, Sở Tài chính {c.province.label}",
+            "nguoi_ky": c.signer, "chuc_vu": title_case(c.head_title)}
+
+
+def _changes(c: _Company) -> list[Block]:
+    if not c.changes:
+        return []
+    return [centred(f"Đăng ký thay đổi lần thứ: {c.changes}, {data.long_date(c.changed)}",
+                    italic=True, size=13, after=2)]
+
+
+def tt68_2025(rng: random.Random, pages: int | None = None,
+              qr: bool | None = None) -> SampleDocument:
+    """The certificate of the 2025 forms (Sở Tài chính's office): "Tên doanh nghiệp" labels,
+    the head office on its label's line, the representative's personal ID number."""
+    del pages, qr
+    c = _company(rng)
+    size = 13.0
+    first = (f"Ngày đăng ký lần đầu: {data.form_date(c.first_day)}" if rng.random() < 0.5
+             else f"Đăng ký lần đầu: {data.long_date(c.first_day)}")
+    blocks: list[Block] = [
+        _finance_header(c.province),
+        centred("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP", bold=True, size=15, after=2),
+        centred(c.kind, bold=True, size=14, after=8),
+        centred(f"Mã số doanh nghiệp: {c.code}", bold=True, size=14, after=2),
+        centred(first, italic=True, size=13, after=2),
+        *_changes(c),
+        Spacer(8),
+        para(Run("1. Tên doanh nghiệp", bold=True), align="left", size=size, after=2),
+        line("Tên doanh nghiệp viết bằng tiếng Việt", c.name_vi, bold_value=True, size=size),
+        line("Tên doanh nghiệp viết bằng tiếng nước ngoài", c.name_en, size=size),
+        line("Tên doanh nghiệp viết tắt", c.abbr, size=size, after=6),
+        para(Run("2. Địa chỉ trụ sở chính:", bold=True), c.address, align="left", size=size,
+             after=2),
+        FieldRow(((Run("Điện thoại:"), Run(c.phone)), (Run("Fax:"),)), stops=(0.0, 0.5),
+                 size=size, space_after=2),
+        FieldRow(((Run("Email:"), Run(c.email)), (Run("Website:"),)), stops=(0.0, 0.5),
+                 size=size, space_after=6),
+        para(Run("3. Vốn điều lệ:", bold=True), f"{data.format_money(c.capital)} đồng",
+             align="left", size=size, after=2),
+        line("Bằng chữ", data.money_words(c.capital), size=size, after=6),
+        para(Run("4. Người đại diện theo pháp luật của doanh nghiệp", bold=True),
+             align="left", size=size, after=2),
+        FieldRow(((Run("Họ, chữ đệm và tên:"), Run(c.rep.upper_name)),
+                  (Run("Giới tính:"), Run(c.rep.gender))), stops=(0.0, 0.62), size=size,
+                 space_after=2),
+        line("Chức danh", c.role, size=size),
+        FieldRow(((Run("Ngày, tháng, năm sinh:"), Run(data.form_date(c.rep.birth_date))),
+                  (Run("Dân tộc:"), Run("Kinh")), (Run("Quốc tịch:"), Run("Việt Nam"))),
+                 stops=(0.0, 0.5, 0.72), size=size, space_after=2),
+        line("Số định danh cá nhân", c.rep.personal_id, size=size),
+        line(pick(rng, "Nơi thường trú", "Địa chỉ thường trú"), c.rep.address, size=size),
+        line("Địa chỉ liên lạc", c.rep.address if rng.random() < 0.6 else c.address,
+             size=size, after=10),
+        Columns((), signature_column([c.head_title], c.signer, scribble_seed(rng)),
+                split=0.45),
+    ]
+    return SampleDocument("giay_chung_nhan_dkdn", f"Giấy chứng nhận đăng ký doanh nghiệp "
+                          f"{c.code}", (tuple(blocks),),
+                          _company_truth(c) | {"quoc_tich": "Việt Nam"}, size)
+
+
+def tt68_bang(rng: random.Random, pages: int | None = None,
+              qr: bool | None = None) -> SampleDocument:
+    """The certificate as the registration portal lays it out in tables: label | value
+    rows for the enterprise, the representative in a table with a header row."""
+    del pages, qr
+    c = _company(rng)
+    size = 12.0
+    rows = [("Mã số doanh nghiệp", c.code),
+            ("Ngày đăng ký lần đầu", data.form_date(c.first_day))]
+    if c.changes:
+        rows.append(("Đăng ký thay đổi lần thứ", f"{c.changes}, ngày "
+                     f"{data.form_date(c.changed)}"))
+    blocks: list[Block] = [
+        _finance_header(c.province),
+        centred("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP", bold=True, size=15, after=2),
+        centred(c.kind, bold=True, size=14, after=8),
+        kv_table(rows, widths=(0.42, 0.58), size=size),
+        para(Run("1. Tên doanh nghiệp", bold=True), align="left", size=size, after=2),
+        kv_table((("Tên doanh nghiệp viết bằng tiếng Việt", c.name_vi),
+                  ("Tên doanh nghiệp viết bằng tiếng nước ngoài", c.name_en),
+                  ("Tên doanh nghiệp viết tắt", c.abbr)), widths=(0.42, 0.58), size=size,
+                 bold_labels=False),
+        para(Run("2. Địa chỉ trụ sở chính", bold=True), align="left", size=size, after=2),
+        para(c.address, align="left", size=size, after=2),
+        FieldRow(((Run("Điện thoại:"), Run(c.phone)), (Run("Email:"), Run(c.email))),
+                 stops=(0.0, 0.45), size=size, space_after=6),
+        para(Run("3. Vốn điều lệ:", bold=True), f"{data.format_money(c.capital)} đồng",
+             align="left", size=size, after=6),
+        para(Run("4. Người đại diện theo pháp luật", bold=True), align="left", size=size,
+             after=2),
+        columns_table(("Họ, chữ đệm và tên", "Giới tính", "Ngày sinh", "Số định danh cá nhân",
+                       "Chức danh"),
+                      ((c.rep.upper_name, c.rep.gender, data.form_date(c.rep.birth_date),
+                        c.rep.personal_id, c.role),),
+                      (0.3, 0.12, 0.16, 0.24, 0.18), size=11, centred=(1, 2)),
+        line("Nơi thường trú", c.rep.address, size=size, after=10),
+        Columns((), signature_column([c.head_title], c.signer, scribble_seed(rng)),
+                split=0.45),
+    ]
+    return SampleDocument("giay_chung_nhan_dkdn", f"Giấy chứng nhận đăng ký doanh nghiệp "
+                          f"{c.code}", (tuple(blocks),), _company_truth(c), size)
+
+
 DKDN_LAYOUTS: dict[str, Layout] = {
     "tt01-2021": giay_chung_nhan_dkdn,
+    "tt68-2025": tt68_2025,
+    "tt68-bang": tt68_bang,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from samples import data, phrases
 from samples.content.common import (
@@ -24,11 +25,14 @@ from samples.content.common import (
     system_host,
     ward_ubnd,
 )
+from samples.content.forms import columns_table, grid, kv_table, pick
 from samples.layout import (
+    MM,
     Block,
     Columns,
     FieldValue,
     Layout,
+    Run,
     SampleDocument,
     Table,
 )
@@ -154,6 +158,158 @@ def _control_slip(agency: Agency, office: str, handler: str, code: str,
     ]
 
 
+@dataclass(frozen=True)
+class _Dossier:
+    """What every receipt of one dossier says, whichever system prints it."""
+
+    proc: phrases.Procedure
+    agency: Agency
+    office: str
+    received: dt.datetime
+    due: dt.datetime
+    code: str
+    person: data.Person
+    clerk: str
+
+
+def _dossier(rng: random.Random) -> _Dossier:
+    p = pick_province(rng)
+    proc = rng.choice(phrases.PROCEDURES)
+    if proc.level == "tinh":
+        agency = service_centre(rng, p)
+        office = agency.full
+    else:
+        agency = (district_ubnd(rng, p) if proc.level == "huyen"
+                  else ward_ubnd(rng, data.random_place(rng, p)))
+        office = f"Bộ phận Một cửa {agency.full.split(',')[0]}"
+    day = data.working_day(rng)
+    due = data.add_working_days(day, proc.days)
+    return _Dossier(proc, agency, office,
+                    printed_at(day, rng.choice((7, 8, 9, 10, 13, 14, 15, 16)),
+                               rng.choice((0, 10, 15, 20, 30, 45, 50))),
+                    printed_at(due, rng.choice((8, 9, 10, 14, 15, 16)), 0),
+                    data.dossier_code(rng, agency.code, day),
+                    data.make_person(rng, day, p), data.full_name(rng))
+
+
+def _corner(d: _Dossier, qr: bool | None) -> str | None:
+    if qr is False:
+        return None
+    return one_stop_payload(dossier=d.code, procedure=d.proc.code,
+                            applicant_id=d.person.personal_id, document=RECEIPT_NAME,
+                            system=system_host(d.agency.province), printed=d.received,
+                            due=d.due.date())
+
+
+def _papers(rng: random.Random, proc: phrases.Procedure) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for i, paper in enumerate(proc.papers, start=1):
+        kind = rng.choice(("Bản chính", "Bản sao", "Bản chụp")) if i > 1 else "Bản chính"
+        rows.append((str(i), paper, kind, f"{rng.randint(1, 2):02d}"))
+    return rows
+
+
+def _stamp(moment: dt.datetime, style: int) -> str:
+    """A date and time as one-stop systems print them."""
+    if style == 0:
+        return f"{moment:%H:%M} ngày {moment:%d/%m/%Y}"
+    if style == 1:
+        return f"{moment:%d/%m/%Y %H:%M}"
+    return f"{moment:%H} giờ {moment:%M} phút, ngày {moment:%d/%m/%Y}"
+
+
+def _both_signatures(d: _Dossier, rng: random.Random) -> Columns:
+    return Columns(
+        signature_column(["NGƯỜI NỘP HỒ SƠ"], d.person.name, scribble_seed(rng),
+                         note="(Ký, ghi rõ họ tên)"),
+        signature_column(["NGƯỜI TIẾP NHẬN"], d.clerk, scribble_seed(rng),
+                         note="(Ký, ghi rõ họ tên)"),
+        split=0.5, space_before=6)
+
+
+def _truth(d: _Dossier) -> dict[str, FieldValue]:
+    return {"ma_ho_so": d.code, "ma_thu_tuc": d.proc.code, "ten_thu_tuc": d.proc.name,
+            "ngay_nhan": d.received.date().isoformat(), "ngay_hen_tra": d.due.date().isoformat(),
+            "nguoi_nop": d.person.name, "noi_thuong_tru": d.person.address,
+            "so_dien_thoai": d.person.phone, "email": d.person.email}
+
+
+def phan_mem_mot_cua(rng: random.Random, pages: int | None = None,
+                     qr: bool | None = None) -> SampleDocument:
+    """The receipt as provincial one-stop software prints it: the dossier in a label | value
+    table in Arial, label wordings of its own, dates with the time."""
+    del pages
+    d = _dossier(rng)
+    style = rng.randrange(3)
+    corner = _corner(d, qr)
+    header = agency_motto_header(d.agency)
+    rows = (
+        ("Mã hồ sơ", d.code),
+        (pick(rng, "Người nộp hồ sơ", "Tên tổ chức, cá nhân", "Người nộp"), d.person.upper_name),
+        (pick(rng, "Số định danh cá nhân", "Số CCCD"), d.person.personal_id),
+        (pick(rng, "Địa chỉ", "Địa chỉ thường trú"), d.person.address),
+        (pick(rng, "Điện thoại", "Số điện thoại"), d.person.phone),
+        ("Email", d.person.email),
+        (pick(rng, "Thủ tục hành chính", "Tên thủ tục"), d.proc.name),
+        ("Mã thủ tục", d.proc.code),
+        ("Lĩnh vực", d.proc.field),
+        (pick(rng, "Ngày tiếp nhận", "Ngày nhận hồ sơ", "Thời gian tiếp nhận"),
+         _stamp(d.received, style)),
+        (pick(rng, "Ngày hẹn trả", "Ngày hẹn trả kết quả", "Hẹn trả kết quả"),
+         _stamp(d.due, style)),
+        ("Nơi trả kết quả", d.office),
+    )
+    blocks: list[Block] = [
+        header if corner is None else make_room_for_qr(header, corner),
+        centred(pick(rng, "PHIẾU TIẾP NHẬN VÀ HẸN TRẢ KẾT QUẢ",
+                     "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"), bold=True, size=14, after=10),
+        kv_table(rows, size=11.0),
+        para(Run("Thành phần hồ sơ:", bold=True), align="left", size=11, after=4),
+        columns_table(("STT", "Tên giấy tờ", "Hình thức", "Số lượng"), _papers(rng, d.proc),
+                      (0.08, 0.56, 0.2, 0.16), size=10.5, centred=(0, 2, 3)),
+        _both_signatures(d, rng),
+    ]
+    return SampleDocument("giay_tiep_nhan", f"Giấy tiếp nhận hồ sơ {d.code}", (tuple(blocks),),
+                          _truth(d), 11.0, corner_qr=corner, font="sans")
+
+
+def bien_nhan_doc(rng: random.Random, pages: int | None = None,
+                  qr: bool | None = None) -> SampleDocument:
+    """A receipt whose dossier data sit in a bordered grid, each cell a label over its
+    value; the due date written out in words under it."""
+    del pages
+    d = _dossier(rng)
+    corner = _corner(d, qr)
+    header = agency_motto_header(d.agency)
+    received = (f"{d.received:%d/%m/%Y} lúc {d.received:%H} giờ {d.received:%M}"
+                if rng.random() < 0.5 else f"{d.received:%d/%m/%Y}")
+    cells = [
+        [("Mã hồ sơ", d.code), ("Ngày tiếp nhận", received)],
+        [("Người nộp hồ sơ", d.person.upper_name), ("Số điện thoại", d.person.phone)],
+        [("Địa chỉ thường trú", d.person.address), ("Thư điện tử", d.person.email)],
+        [("Tên thủ tục hành chính", d.proc.name), ("Mã thủ tục", d.proc.code)],
+    ]
+    blocks: list[Block] = [
+        header if corner is None else make_room_for_qr(header, corner),
+        centred("GIẤY BIÊN NHẬN HỒ SƠ", bold=True, size=14, after=0),
+        centred("VÀ HẸN TRẢ KẾT QUẢ", bold=True, size=14, after=10),
+        grid(cells, (0.6, 0.4), size=12.0),
+        para(f"Thời hạn giải quyết: {d.proc.days:02d} ngày làm việc.", align="left",
+             size=13, after=3),
+        para(f"Ngày hẹn trả kết quả: {data.long_date(d.due.date())}.", align="left", size=13,
+             after=6),
+        para("Giấy tờ đã nhận:", align="left", size=13, after=2),
+    ]
+    for number, paper, kind, count in _papers(rng, d.proc):
+        blocks.append(para(f"{number}. {paper} ({kind}: {count})", align="left", size=12,
+                           left=6 * MM, after=1))
+    blocks.append(_both_signatures(d, rng))
+    return SampleDocument("giay_tiep_nhan", f"Giấy tiếp nhận hồ sơ {d.code}", (tuple(blocks),),
+                          _truth(d), 13.0, corner_qr=corner)
+
+
 TIEP_NHAN_LAYOUTS: dict[str, Layout] = {
     "mau-01": giay_tiep_nhan,
+    "phan-mem-mot-cua": phan_mem_mot_cua,
+    "bien-nhan-doc": bien_nhan_doc,
 }
