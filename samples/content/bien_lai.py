@@ -165,7 +165,11 @@ def e_bien_lai(rng: random.Random, pages: int | None = None,
     dated = (f"Ngày {pay.day:%d} tháng {pay.day:%m} năm {pay.day.year}" if rng.random() < 0.6
              else f"Ngày thu: {data.form_date(pay.day)}")
     size = 11.0
-    left = (para(Run(pay.unit.upper(), bold=True), align="left", size=11, after=2),
+    unit = (para(Run(pay.unit.upper(), bold=True), align="left", size=11, after=2)
+            if rng.random() < 0.5 else
+            line(pick(rng, "Tên đơn vị thu phí, lệ phí", "Đơn vị thu", "Tên tổ chức thu phí"),
+                 pay.unit, size=10, after=1))
+    left = (unit,
             line("Mã số thuế", data.tax_code(rng, pay.agency.province), size=10, after=1),
             line("Địa chỉ", pay.agency.province.full_name, size=10, after=1))
     right = (line("Mẫu số", "01BLP0-001", size=10, after=1),

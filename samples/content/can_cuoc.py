@@ -179,18 +179,18 @@ def cccd_2016(rng: random.Random, pages: int | None = None,
     if with_back:
         director = data.full_name(rng, True)
         doc_pages.append((
-            Columns((para("Đặc điểm nhân dạng:", align="left", size=6, after=0),
+            Columns((Placeholder(14 * MM, 17 * MM, space_after=1),
+                     centred("Ngón trỏ trái", size=5, after=2),
+                     Placeholder(14 * MM, 17 * MM, space_after=1),
+                     centred("Ngón trỏ phải", size=5)),
+                    (para("Đặc điểm nhân dạng:", align="left", size=6, after=0),
                      para(rng.choice(CARD_FEATURES), align="left", size=6, after=3),
                      centred(data.long_date(issued).capitalize(), italic=True, size=6,
                              after=1),
                      centred(OLD_CARD_SIGNER_TITLE, bold=True, size=5.5),
                      Signature(16.0, scribble_seed(rng)),
                      centred(director, bold=True, size=6.5)),
-                    (Placeholder(16 * MM, 20 * MM, space_after=1),
-                     centred("Ngón trỏ trái", size=5),
-                     Placeholder(16 * MM, 20 * MM, space_after=1),
-                     centred("Ngón trỏ phải", size=5)),
-                    split=0.6),
+                    split=0.3),
         ))
         fields |= {"ngay_ban_hanh": issued.isoformat(), "nguoi_ky": director}
     return SampleDocument("can_cuoc", f"Căn cước công dân {person.personal_id}",
