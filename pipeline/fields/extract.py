@@ -21,6 +21,9 @@ INVALID_FACTOR = 0.3
 IDENTIFIERS = frozenset({"personal_id", "tax_code", "dossier_code", "procedure_code",
                          "document_number"})
 
+#: A word read with less confidence than this makes the whole value doubtful in proportion:
+#: one misread syllable is enough to make a name or an address wrong.
+SURE_WORD = 0.8
 #: Belief in a value found by a template's fallback method (a header line with no label).
 FALLBACK_BELIEF = 0.9
 
@@ -98,7 +101,8 @@ def read_field(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
             second = _second_look(spec, found.page, found.bbox, reread)
             if second is not None:
                 return second
-        confidence = found.confidence * belief * plausibility(spec.kind, value, found.raw)
+        confidence = (found.confidence * min(1.0, found.lowest / SURE_WORD) * belief
+                      * plausibility(spec.kind, value, found.raw))
         if value is None:
             unreadable = unreadable or FieldValue(
                 None, confidence * INVALID_FACTOR, found.page, found.bbox, found.raw,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.fields import normalize, validate
+from pipeline.fields import normalize, spelling, validate
 from pipeline.fields.match import fold
 from pipeline.fields.model import Check
 
@@ -291,9 +291,11 @@ def plausibility(kind: str, value: Value | None, raw: str) -> float:
         words = text.split()
         ok = 2 <= len(words) <= 6 and all(w.replace("'", "").replace("-", "").isalpha()
                                           for w in words)
-        return 1.0 if ok else ODD_VALUE
+        return (1.0 if ok else ODD_VALUE) * spelling.name_spelling(text)
     if kind in ("place", "text", "procedure_name", "agency"):
-        return 1.0 if sum(ch.isalpha() for ch in text) >= 3 else ODD_VALUE
+        shape = spelling.address_shape(text) if kind == "place" else 1.0
+        return ((1.0 if sum(ch.isalpha() for ch in text) >= 3 else ODD_VALUE)
+                * spelling.place_spelling(text) * shape)
     if kind == "personal_id" and re.search(r"[^\W\d_]{2}", raw):
         return 0.85
     if kind == "gender" and len(raw.split()) > 1:

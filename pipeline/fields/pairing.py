@@ -5,7 +5,7 @@ cell to the right of the label's cell (a label | value table: no colon, a column
 under the label (a label ending its line, a bordered grid cell, a table's header row).
 First every known label on every line is found (:func:`scan`); a value then runs from its
 label to the next label on the line, even one OCR glued to it ("001155941585Cấpngày:..."),
-or fills the label's column on the lines below, up to the next label's column.
+or is the cells standing under the label on the lines below it.
 
 Each value comes with how much its pairing is to be believed: a colon says "a value
 follows" outright, a column gap or a line of labels over a line of values less so.
