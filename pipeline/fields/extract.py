@@ -64,7 +64,7 @@ def _candidates(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
         out += [(c, 1.0, 0) for c in METHODS[spec.method](lines, title)]
     out += [(p.parts, p.belief, p.tier)
             for p in pairing.candidates(spec.labels, pool, lines, hits, spec.continuation,
-                                        last=spec.pick == "last")]
+                                        last=spec.pick == "last", prefer=spec.prefer)]
     found = _pattern_candidates(spec, pool, lines, hits)
     if spec.pick == "last":
         found.reverse()

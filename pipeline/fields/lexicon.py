@@ -25,9 +25,13 @@ class Lexicon:
     entries: dict[str, tuple[str, ...]]  # field -> its label wordings
     stop: tuple[str, ...]  # labels of values nobody reads: they only end other values
     english: tuple[str, ...]  # English halves of bilingual labels
+    prefer: dict[str, tuple[str, ...]]  # field -> labels that say whose value it is
 
     def labels(self, entry: str) -> tuple[str, ...]:
         return self.entries.get(entry, ())
+
+    def preferred(self, entry: str) -> tuple[str, ...]:
+        return self.prefer.get(entry, ())
 
     @property
     def every_label(self) -> tuple[str, ...]:
@@ -46,6 +50,7 @@ def _strings(table: object, key: str, where: str) -> tuple[str, ...]:
 def load(path: Path = LEXICON_FILE) -> Lexicon:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     entries: dict[str, tuple[str, ...]] = {}
+    prefer: dict[str, tuple[str, ...]] = {}
     english: list[str] = []
     stop: tuple[str, ...] = ()
     for name, table in data.items():
@@ -55,7 +60,11 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
         else:
             entries[name] = _strings(table, "labels", where)
         english += _strings(table, "english", where) if "english" in table else ()
-    return Lexicon(entries, stop, tuple(dict.fromkeys(english)))
+        if "prefer" in table:
+            prefer[name] = _strings(table, "prefer", where)
+            if not set(prefer[name]) <= set(entries[name]):
+                raise ValueError(f"{where}: 'prefer' lists a label not in 'labels'")
+    return Lexicon(entries, stop, tuple(dict.fromkeys(english)), prefer)
 
 
 def _words(label: str) -> str:
@@ -72,8 +81,9 @@ def _english() -> str:
 #: Between a label and its colon: a footnote mark "(2)" and a bilingual label's English half,
 #: known ("/ Date of birth") or, before a colon, any short misreading of it ("/ Eull name").
 _FOOTNOTE = r"(?:\s*\(\s*\d{1,2}\s*\)|\s*[¹²³⁴⁵⁶⁷⁸⁹])?"
-#: What ends a label: a colon, or the dotted leader of a blank form ("Họ và tên.........").
-_COLON = r"(?P<colon>\s*[:：]|\s*(?:[.…_]\s*){3,})?"
+#: What ends a label: a colon (or the semicolon OCR often reads for it), or the dotted leader
+#: of a blank form ("Họ và tên.........").
+_COLON = r"(?P<colon>\s*[:：;]|\s*(?:[.…_]\s*){3,})?"
 
 
 @cache
@@ -82,7 +92,7 @@ def label_regex(label: str) -> re.Pattern[str]:
     footnote mark, English half and colon; search :func:`fold_in_place` text. Group
     ``colon`` is set when a colon or dotted leader ends it."""
     english = "" if "/" in label else (
-        rf"(?:\s*/\s*(?:{_english()})(?![^\W\d_])|\s*/[^:：/\n]{{1,40}}(?=\s*[:：]))?")
+        rf"(?:\s*/\s*(?:{_english()})(?![^\W\d_])|\s*/[^:：;/\n]{{1,40}}(?=\s*[:：;]))?")
     return re.compile(rf"(?<![^\W\d_])(?P<label>{_words(label)})(?![^\W\d_]){_FOOTNOTE}"
                       rf"{english}{_COLON}")
 

@@ -13,6 +13,7 @@ follows" outright, a column gap or a line of labels over a line of values less s
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -22,16 +23,21 @@ from functools import cache
 
 from pipeline.fields.lexicon import key, label_regex
 from pipeline.fields.lines import TextLine
-from pipeline.fields.match import fold_in_place
+from pipeline.fields.match import fold, fold_in_place
 from pipeline.fields.methods import Candidate
 
 #: A horizontal gap of this many text heights separates two cells or columns of a line.
 COLUMN_GAP = 1.0
+#: ... and this much after a label opening a line, since a label filling its cell leaves only
+#: the cell's padding (words are about a third of a height apart).
+LABEL_GAP = 0.55
 #: How far below a line the next line of the same block may start, in text heights.
 LINE_GAP = 1.25
 #: Belief in a pairing: colon, value beside; colon, value below; column gap, value beside;
 #: label alone over its value (table header, heading, grid cell).
 COLON_BESIDE, COLON_BELOW, GAP_BESIDE, LABEL_OVER = 1.0, 0.97, 0.95, 0.92
+#: How many lines before and after a label its row's other cells may be found at.
+ROW_MATE_LINES = 6
 #: A line with this many labels and no colon is a table's header row: values sit below.
 HEADER_LABELS = 3
 #: What may open a line before its label: a bullet, a number, a roman numeral.
@@ -134,7 +140,8 @@ def _line_hits(line: TextLine, labels: Sequence[str]) -> list[Hit]:
         if caps or not (hit.start <= first or _gap_before(line, hit.start) >= COLUMN_GAP):
             continue
         following = kept[i + 1].start if i + 1 < len(kept) else None
-        if following == hit.end or _gap_after(line, hit.end) >= COLUMN_GAP:
+        gap = LABEL_GAP if hit.start <= first else COLUMN_GAP
+        if following == hit.end or _gap_after(line, hit.end) >= gap:
             out.append(hit)
     out += _misread_labels(line, folded, out, labels)
     return sorted(out, key=lambda h: h.start)
@@ -179,7 +186,7 @@ def _misread_labels(line: TextLine, folded: str, found: Sequence[Hit],
             continue
         floor = max((h.end for h in known if h.end <= colon), default=0)
         for start in sorted((b for b in bounds if floor <= b < colon), reverse=True):
-            letters = _letters(folded[start:colon])
+            letters = _letters(folded[start:colon].split("/")[0])  # without an English half
             if not 8 <= len(letters) <= 60:
                 continue
             best, score = _closest(letters, labels)
@@ -195,10 +202,36 @@ def _misread_labels(line: TextLine, folded: str, found: Sequence[Hit],
     return out
 
 
+def _wrapped_label(line: TextLine, below: TextLine, hits: Sequence[Hit],
+                   labels: Sequence[str]) -> Hit | None:
+    """A label whose table cell wrapped it over two lines ("Tên doanh nghiệp viết bằng
+    tiếng" over "Việt"), its value in the next cell of the first line: the first cells of
+    both lines, left-aligned, read together as a known label."""
+    cells = _cells(line, LABEL_GAP)
+    if len(cells) < 2 or any(h.start <= cells[0][1] for h in hits) or not below.words:
+        return None
+    first, rest = cells[0], _cells(below, LABEL_GAP)[0]
+    height = _height(line) or 1.0
+    if abs(rest[2] - first[2]) > height or rest[3] > cells[1][2] or not _follows(line, below):
+        return None
+    joined = fold(f"{line.text[first[0]:first[1]]} {below.text[rest[0]:rest[1]]}")
+    lead = _LEAD.match(joined)
+    joined = joined[lead.end() if lead else 0:].rstrip(" .:")
+    for label in labels:
+        if key(label) == joined:
+            return Hit(line, first[0], cells[1][0], key(label), False)
+    return None
+
+
 def scan(lines: Sequence[TextLine], labels: Iterable[str]) -> dict[int, list[Hit]]:
     """The labels on every line, by line index, in reading order."""
     ordered = sorted(set(labels), key=lambda lb: len(key(lb)), reverse=True)
-    return {line.index: _line_hits(line, ordered) for line in lines}
+    out = {line.index: _line_hits(line, ordered) for line in lines}
+    for line, below in itertools.pairwise(lines):
+        wrapped = _wrapped_label(line, below, out[line.index], ordered)
+        if wrapped is not None:
+            out[line.index] = sorted([wrapped, *out[line.index]], key=lambda h: h.start)
+    return out
 
 
 def _box(line: TextLine, start: int, end: int) -> tuple[float, float] | None:
@@ -231,11 +264,12 @@ def _starts_label(line: TextLine, start: int, hits: dict[int, list[Hit]]) -> boo
     return any(h.start <= start + 1 and h.end > start for h in hits.get(line.index, ()))
 
 
-def _cells(line: TextLine) -> list[tuple[int, int, float, float]]:
-    """The line cut at column gaps: (first char, last char, left x, right x) of each run."""
+def _cells(line: TextLine, first_gap: float = COLUMN_GAP) -> list[tuple[int, int, float, float]]:
+    """The line cut at column gaps (the first cut at ``first_gap``): (first char, last char,
+    left x, right x) of each run."""
     out: list[tuple[int, int, float, float]] = []
     for word, (a, b) in zip(line.words, line.spans, strict=True):
-        if out and _gap_before(line, a) < COLUMN_GAP:
+        if out and _gap_before(line, a) < (first_gap if len(out) == 1 else COLUMN_GAP):
             first, _, x0, x1 = out[-1]
             out[-1] = (first, b, x0, max(x1, word.box[2]))
         else:
@@ -275,6 +309,31 @@ def _below(hit: Hit, every: Sequence[TextLine], hits: dict[int, list[Hit]],
         if len(parts) > continuation:
             break
     return parts
+
+
+def _row_mate(hit: Hit, every: Sequence[TextLine], hits: dict[int, list[Hit]]
+              ) -> tuple[TextLine, int, int] | None:
+    """The cell beside a label that the reading order put on a line of its own (a table
+    row cut into its columns): on a nearby line of the page, level with the label and right
+    of it, up to that line's next label."""
+    line = hit.line
+    words = line.words_in(hit.start, hit.end)
+    if not words:
+        return None
+    top, bottom = min(w.box[1] for w in words), max(w.box[3] for w in words)
+    middle, right = (top + bottom) / 2, words[-1].box[2]
+    for other in every[max(0, line.index - ROW_MATE_LINES): line.index + ROW_MATE_LINES + 1]:
+        if other.index == line.index or other.page != line.page or not other.words:
+            continue
+        level = abs((min(w.box[1] for w in other.words) + max(w.box[3] for w in other.words))
+                    / 2 - middle) < 0.35 * (bottom - top)
+        if not level or other.words[0].box[0] <= right:
+            continue
+        stops = [h.start for h in hits.get(other.index, ()) if h.start > 0]
+        if any(h.start == 0 for h in hits.get(other.index, ())):
+            continue
+        return (other, 0, min(stops, default=len(other.text)))
+    return None
 
 
 def more_lines(first: TextLine, left: float, value_x: float | None, every: Sequence[TextLine],
@@ -335,6 +394,15 @@ def pair(hit: Hit, every: Sequence[TextLine], hits: dict[int, list[Hit]],
     start, end = _strip_leaders(line, hit.end, raw_end)
     heads = hits.get(line.index, ())
     header_row = len(heads) >= HEADER_LABELS and not any(h.colon for h in heads)
+    if not header_row and (end <= start or not line.text[start:end].strip(" ,;")):
+        mate = _row_mate(hit, every, hits)
+        if mate is not None:
+            other, a, b = mate
+            a, b = _strip_leaders(other, a, b)
+            more = more_lines(other, float("-inf"), other.words[0].box[0], every, hits,
+                              continuation, other.text[a:b]) if continuation else []
+            return [Paired([(other, a, b), *more], COLON_BESIDE if hit.colon else GAP_BESIDE,
+                           0 if hit.colon else 1)]
     if header_row or end <= start or not line.text[start:end].strip(" ,;"):
         below = _below(hit, every, hits, continuation)
         if not below:
@@ -358,19 +426,22 @@ def pair(hit: Hit, every: Sequence[TextLine], hits: dict[int, list[Hit]],
 
 
 def candidates(wanted: Iterable[str], pool: Sequence[TextLine], every: Sequence[TextLine],
-               hits: dict[int, list[Hit]], continuation: int,
-               last: bool = False) -> list[Paired]:
+               hits: dict[int, list[Hit]], continuation: int, last: bool = False,
+               prefer: Iterable[str] = ()) -> list[Paired]:
     """Values of the labels ``wanted`` on the lines of ``pool``: colon-labelled first, then
-    cells beside their label, then values under their label; in reading order (reversed
-    with ``last``) within each."""
+    cells beside their label, then values under their label; within each, the labels in
+    ``prefer`` first (they say whose value it is: "Họ, chữ đệm, tên người yêu cầu" on a
+    birth form also naming the child), then in reading order (reversed with ``last``)."""
     keys = {key(lb) for lb in wanted}
-    found: list[tuple[int, int, Paired]] = []
+    preferred = {key(lb) for lb in prefer}
+    found: list[tuple[int, bool, int, Paired]] = []
     for line in pool:
         for hit in hits.get(line.index, ()):
             if hit.label not in keys:
                 continue
             for paired in pair(hit, every, hits, continuation):
-                found.append((paired.tier, -line.index if last else line.index, paired))
-    found.sort(key=lambda item: (item[0], item[1]))
-    return [paired for _, _, paired in found]
+                found.append((paired.tier, hit.label not in preferred,
+                              -line.index if last else line.index, paired))
+    found.sort(key=lambda item: item[:3])
+    return [paired for *_, paired in found]
 

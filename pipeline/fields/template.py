@@ -51,6 +51,8 @@ class FieldSpec:
     pick: str = "first"
     #: A layout method tried only when labels and patterns find nothing.
     fallback: str | None = None
+    #: Labels that win over the others wherever they are (the lexicon's ``prefer``).
+    prefer: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,9 @@ def _field(name: str, data: Mapping[str, Any], where: str) -> FieldSpec:
     pick = str(data.get("pick", "first"))
     if pick not in ("first", "last"):
         raise TemplateError(f"{where}: pick phải là first hoặc last.")
+    prefer = words.preferred(entry) if isinstance(entry, str) else ()
     return FieldSpec(name, kind, labels, tuple(patterns), method, region,
-                     int(data.get("continuation", 0)), pick, fallback)
+                     int(data.get("continuation", 0)), pick, fallback, prefer)
 
 
 def parse(path: Path) -> Template:

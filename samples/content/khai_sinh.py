@@ -205,7 +205,7 @@ def dien_tu(rng: random.Random, pages: int | None = None,
         _birth_header(b, f"Số: {b.number}/TLKS-BS"),
         centred("TRÍCH LỤC KHAI SINH", bold=True, size=15, after=0),
         centred("(Bản sao)", bold=True, size=13, after=10),
-        kv_table(rows, widths=(0.38, 0.62), size=12.0),
+        kv_table(rows, widths=(0.28, 0.72), size=12.0),  # long labels wrap in their cells
         para(Run(f"Sao từ Sổ đăng ký khai sinh điện tử, số {b.number}, quyển số "
                  f"{b.book:02d}.", italic=True), align="left", size=12, after=4),
         signed(data.date_line(b.agency.place, b.issued), b.lines, b.signer, scribble_seed(rng),
