@@ -6,6 +6,8 @@ cells more than three characters apart are separate columns, as a table's cells 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.fields import lexicon
@@ -192,3 +194,13 @@ Ngày thu: 30/04/2024
     assert got["so_tien"] == 8_000 and got["ngay_thu"] == "2024-04-30"
     assert got["so_bien_lai"] == "7081941" and got["ky_hieu"] == "AD-24E"
     assert got["noi_dung_thu"] == "Phí cấp bản sao trích lục hộ tịch"
+
+
+def test_a_broken_lexicon_is_refused_in_vietnamese(tmp_path: Path) -> None:
+    bad = tmp_path / "lexicon.toml"
+    bad.write_text('[ho_ten]\nlabels = ["Họ và tên", 3]\n', encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match="danh sách chuỗi"):
+        lexicon.load(bad)
+    bad.write_text('[ho_ten]\nlabels = ["Họ và tên"]\nprefer = ["Họ tên"]\n', encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match="prefer"):
+        lexicon.load(bad)

@@ -15,9 +15,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pipeline.errors import SohoaError
 from pipeline.fields.match import fold, fold_in_place
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
+
+
+class LexiconError(SohoaError):
+    code = "tu-dien-nhan-sai"
 
 
 @dataclass(frozen=True)
@@ -42,13 +47,16 @@ class Lexicon:
 def _strings(table: object, key: str, where: str) -> tuple[str, ...]:
     value = table.get(key, []) if isinstance(table, dict) else None
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"{where}: '{key}' must be a list of non-empty strings")
+        raise LexiconError(f"{where}: '{key}' phải là danh sách chuỗi ký tự không rỗng.")
     return tuple(value)
 
 
 @cache
 def load(path: Path = LEXICON_FILE) -> Lexicon:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(f"Không đọc được từ điển nhãn {path.name}: {exc}") from exc
     entries: dict[str, tuple[str, ...]] = {}
     prefer: dict[str, tuple[str, ...]] = {}
     english: list[str] = []
@@ -63,7 +71,7 @@ def load(path: Path = LEXICON_FILE) -> Lexicon:
         if "prefer" in table:
             prefer[name] = _strings(table, "prefer", where)
             if not set(prefer[name]) <= set(entries[name]):
-                raise ValueError(f"{where}: 'prefer' lists a label not in 'labels'")
+                raise LexiconError(f"{where}: 'prefer' có nhãn không nằm trong 'labels'.")
     return Lexicon(entries, stop, tuple(dict.fromkeys(english)), prefer)
 
 
