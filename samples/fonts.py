@@ -1,9 +1,10 @@
-"""Find, verify and register the serif font the sample documents are typeset in.
+"""Find, verify and register the fonts the sample documents are typeset in.
 
 Decree 30/2020/NĐ-CP asks for Times New Roman; Liberation Serif is its metric-compatible free
-twin. Only Liberation 2.x carries the precomposed Vietnamese letters: with 1.07 reportlab
-silently draws nothing for "ạ", "ế", "ữ"..., which would poison every ground truth. So a
-font is refused unless its cmap covers the whole Vietnamese alphabet.
+twin. Many one-stop and e-receipt systems print in Arial instead: Liberation Sans. Only
+Liberation 2.x carries the precomposed Vietnamese letters: with 1.07 reportlab silently
+draws nothing for "ạ", "ế", "ữ"..., which would poison every ground truth. So a font is
+refused unless its cmap covers the whole Vietnamese alphabet.
 """
 
 from __future__ import annotations
@@ -22,12 +23,18 @@ DEFAULT_FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"),)
 FONT_ROOT = Path("/usr/share/fonts")
 
 FAMILY = "SohoaSerif"
-_STYLE_FILES = {
-    (False, False): "LiberationSerif-Regular.ttf",
-    (True, False): "LiberationSerif-Bold.ttf",
-    (False, True): "LiberationSerif-Italic.ttf",
-    (True, True): "LiberationSerif-BoldItalic.ttf",
-}
+#: reportlab family names and file prefixes of the two typefaces.
+FAMILIES = {"serif": (FAMILY, "LiberationSerif"), "sans": ("SohoaSans", "LiberationSans")}
+_STYLES = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic",
+           (True, True): "BoldItalic"}
+
+
+def _style_files(family: str) -> dict[tuple[bool, bool], str]:
+    prefix = FAMILIES[family][1]
+    return {style: f"{prefix}-{name}.ttf" for style, name in _STYLES.items()}
+
+
+_STYLE_FILES = _style_files("serif")
 
 # Every letter of the Vietnamese alphabet that is not plain ASCII, in precomposed (NFC) form.
 VIETNAMESE_LETTERS = (
@@ -82,7 +89,7 @@ def check_vietnamese_coverage(path: Path) -> None:
         )
 
 
-def _candidate_dirs(font_dir: Path | None) -> list[Path]:
+def _candidate_dirs(font_dir: Path | None, family: str = "serif") -> list[Path]:
     if font_dir is not None:
         return [font_dir]
     override = os.environ.get(ENV_FONT_DIR)
@@ -90,21 +97,21 @@ def _candidate_dirs(font_dir: Path | None) -> list[Path]:
         return [Path(override)]
     dirs = [d for d in DEFAULT_FONT_DIRS if d.is_dir()]
     if FONT_ROOT.is_dir():
-        found = sorted(p.parent for p in FONT_ROOT.rglob(_STYLE_FILES[(False, False)]))
+        found = sorted(p.parent for p in FONT_ROOT.rglob(_style_files(family)[(False, False)]))
         dirs += [d for d in found if d not in dirs]
     return dirs
 
 
-def find_font_dir(font_dir: Path | None = None) -> Path:
-    """Directory with a complete, Vietnamese-capable Liberation Serif family.
+def find_font_dir(font_dir: Path | None = None, family: str = "serif") -> Path:
+    """Directory with a complete, Vietnamese-capable Liberation Serif (or Sans) family.
 
     An explicit ``font_dir`` or ``$SOHOA_SAMPLE_FONT_DIR`` is used as is (and refused if
     unfit); otherwise the liberation2 directory, then any other Liberation Serif under
     /usr/share/fonts, are tried in turn.
     """
     problems: list[str] = []
-    for directory in _candidate_dirs(font_dir):
-        files = [directory / name for name in _STYLE_FILES.values()]
+    for directory in _candidate_dirs(font_dir, family):
+        files = [directory / name for name in _style_files(family).values()]
         absent = [f.name for f in files if not f.is_file()]
         if absent:
             problems.append(f"{directory}: missing {', '.join(absent)}")
@@ -116,27 +123,32 @@ def find_font_dir(font_dir: Path | None = None) -> Path:
             problems.append(str(exc))
             continue
         return directory
-    detail = "; ".join(problems) or "no Liberation Serif found under /usr/share/fonts"
-    raise FontError(f"no usable Vietnamese serif font: {detail}")
+    detail = "; ".join(problems) or f"no {FAMILIES[family][1]} found under /usr/share/fonts"
+    raise FontError(f"no usable Vietnamese {family} font: {detail}")
 
 
-_registered: dict[Path, FontSet] = {}
+#: Per family, the directory registered last and its names (reportlab's names are global).
+_registered: dict[str, tuple[Path, FontSet]] = {}
 
 
-def register_fonts(font_dir: Path | None = None) -> FontSet:
-    """Register the four styles with reportlab (once per directory) and return their names."""
-    directory = find_font_dir(font_dir)
-    if directory in _registered:
-        return _registered[directory]
+def register_fonts(font_dir: Path | None = None, family: str = "serif") -> FontSet:
+    """Register the four styles of ``family`` ("serif" or "sans") with reportlab (once per
+    directory) and return their names."""
+    directory = find_font_dir(font_dir, family)
+    known = _registered.get(family)
+    if known is not None and known[0] == directory:
+        return known[1]
+    base = FAMILIES[family][0]
     names = {
-        (False, False): FAMILY,
-        (True, False): f"{FAMILY}-Bold",
-        (False, True): f"{FAMILY}-Italic",
-        (True, True): f"{FAMILY}-BoldItalic",
+        (False, False): base,
+        (True, False): f"{base}-Bold",
+        (False, True): f"{base}-Italic",
+        (True, True): f"{base}-BoldItalic",
     }
+    files = _style_files(family)
     for style, name in names.items():
-        pdfmetrics.registerFont(TTFont(name, str(directory / _STYLE_FILES[style])))
-        addMapping(FAMILY, int(style[0]), int(style[1]), name)
+        pdfmetrics.registerFont(TTFont(name, str(directory / files[style])))
+        addMapping(base, int(style[0]), int(style[1]), name)
     fonts = FontSet(
         regular=names[(False, False)],
         bold=names[(True, False)],
@@ -144,6 +156,5 @@ def register_fonts(font_dir: Path | None = None) -> FontSet:
         bold_italic=names[(True, True)],
         directory=directory,
     )
-    _registered.clear()  # the names are global in reportlab: the last directory wins
-    _registered[directory] = fonts
+    _registered[family] = (directory, fonts)  # the last directory wins
     return fonts

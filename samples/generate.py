@@ -1,7 +1,7 @@
 """Generate sample documents with ground truth: the API and ``python -m samples.generate``.
 
 For every document: the text as drawn (``<name>.gt.txt``, pages separated by form feeds,
-NFC) and the metadata (``<name>.gt.json``: type, level, format, pages, dpi, field truth,
+NFC) and the metadata (``<name>.gt.json``: type, layout, level, format, pages, dpi, field truth,
 ``qr`` - the payloads of the QR codes on the file's pages, present only when there are
 some - and per-page degradations), plus one ``manifest.json`` per output directory. QR
 codes are pictures, not text: nothing of theirs is in ``.gt.txt``.
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from samples.content import DOC_TYPES, make_document
+from samples.content import DOC_TYPES, LAYOUT_SETS, layouts_of, make_document
 from samples.degrade import CapturePlan, Image, Level, Record, degrade, plan_capture
 from samples.formats import (
     EXTENSIONS,
@@ -60,6 +60,7 @@ class SampleInfo:
     dpi: int | None
     fields: dict[str, FieldValue] = field(hash=False)
     qr: tuple[str, ...] = ()
+    layout: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ def _emit(out_dir: Path, name: str, ext: str, payload: bytes, doc: SampleDocumen
     _write_json(gt_json, {
         "file": path.name,
         "doc_type": doc.doc_type,
+        **({"layout": doc.layout} if doc.layout else {}),
         "level": str(level),
         "format": fmt,
         "pages": len(page_texts),
@@ -124,7 +126,8 @@ def _emit(out_dir: Path, name: str, ext: str, payload: bytes, doc: SampleDocumen
         "generator": GENERATOR,
     })
     return SampleInfo(path, gt_text, gt_txt, gt_json, doc.doc_type, level, fmt,
-                      len(page_texts), born_digital, dpi, dict(doc.fields), tuple(codes))
+                      len(page_texts), born_digital, dpi, dict(doc.fields), tuple(codes),
+                      doc.layout)
 
 
 def write_sample(out_dir: Path, name: str, doc: SampleDocument, rendered: RenderedDocument,
@@ -200,6 +203,7 @@ def generate(
     formats: Sequence[str] | None = None,
     *,
     dpi: int | None = None,
+    layouts: str = "classic",
 ) -> list[SampleInfo]:
     """Write ``count`` documents for each level into ``out_dir`` and return what was written.
 
@@ -210,11 +214,18 @@ def generate(
     meaning the born-digital PDF). ``dpi`` overrides every raster's resolution (quick tests,
     small outputs); by default each level picks its own (300, 200, 150), times the
     document's ``scan_scale`` (ID cards are captured at twice that: 300-600 dpi).
+    ``layouts`` picks the layouts drawn from (see :func:`samples.content.layouts_of`):
+    "classic" (each type's original one), "train", "holdout" (only the types that have a
+    hold-out layout, unless ``doc_types`` names others, which is an error) or "all"; a
+    type's layouts are cycled over its documents.
     """
     if count < 0:
         raise ValueError("count must be >= 0")
+    if layouts not in LAYOUT_SETS:
+        raise ValueError(f"bad layouts {layouts!r}; choose from {list(LAYOUT_SETS)}")
     level_list = [Level(x) for x in levels]
-    types = _check_choices(doc_types, DOC_TYPES, "doc_types")
+    with_layouts = [t for t in DOC_TYPES if layouts_of(t, layouts)]
+    types = _check_choices(doc_types, with_layouts, f"doc_types for {layouts} layouts")
     allowed = _check_choices(formats, FORMATS, "formats")
     raster_allowed = [f for f in RASTER_FORMATS if f in allowed]
     for level in level_list:
@@ -224,7 +235,10 @@ def generate(
     infos: list[SampleInfo] = []
     for i in range(count):
         doc_type = types[i % len(types)]
-        doc = make_document(doc_type, random.Random(f"sohoa-samples:{seed}:{i}:content"))
+        names = layouts_of(doc_type, layouts)
+        layout = names[(i // len(types)) % len(names)]
+        doc = make_document(doc_type, random.Random(f"sohoa-samples:{seed}:{i}:content"),
+                            layout=layout)
         rendered = render_pdf(doc)
         stem = f"{i:04d}-{_kebab(doc_type)}"
         for level in level_list:
@@ -246,7 +260,7 @@ def generate(
                                   meta=meta)
     write_manifest(out_dir, infos, {"seed": seed, "count": count,
                                     "levels": [str(x) for x in level_list],
-                                    "doc_types": types})
+                                    "doc_types": types, "layouts": layouts})
     return infos
 
 
@@ -263,6 +277,7 @@ def write_manifest(out_dir: Path, infos: Sequence[SampleInfo],
                 "gt_text": info.gt_text_path.name,
                 "gt_json": info.gt_json_path.name,
                 "doc_type": info.doc_type,
+                **({"layout": info.layout} if info.layout else {}),
                 "level": str(info.level),
                 "format": info.format,
                 "pages": info.pages,
@@ -295,6 +310,7 @@ def load_manifest(out_dir: Path) -> tuple[dict[str, object], list[SampleInfo]]:
             dpi=item["dpi"],
             fields=dict(meta.get("fields", {})),
             qr=tuple(meta.get("qr", ())),
+            layout=str(meta.get("layout", "")),
         ))
     settings = {k: v for k, v in data.items() if k != "samples"}
     return settings, infos
@@ -353,6 +369,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"comma-separated document types: {','.join(DOC_TYPES)}")
     parser.add_argument("--formats", type=_split, default=None,
                         help=f"comma-separated formats: {','.join(FORMATS)}")
+    parser.add_argument("--layouts", choices=LAYOUT_SETS, default="all",
+                        help="layouts drawn from: classic (each type's original), train, "
+                             "holdout (the layouts the field extractor is not tuned on) or "
+                             "all (default)")
     parser.add_argument("--dpi", type=int, default=None,
                         help="force this resolution for every raster (default: per level)")
     parser.add_argument("--examples", type=Path, metavar="DIR",
@@ -374,13 +394,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("OUT_DIR is required (or use --examples DIR)")
         else:
             infos = generate(args.out_dir, args.count, args.levels, args.seed, args.types,
-                             args.formats, dpi=args.dpi)
+                             args.formats, dpi=args.dpi, layouts=args.layouts)
     except ValueError as exc:
         parser.error(str(exc))
     pages = sum(info.pages for info in infos)
     print(f"wrote {len(infos)} samples ({pages} pages)")
     for info in infos:
-        print(f"  {info.path}  [{info.doc_type}, {info.level}, {info.format}, {info.pages}p]")
+        print(f"  {info.path}  [{info.doc_type}, {info.layout}, {info.level}, {info.format}, "
+              f"{info.pages}p]")
     return 0
 
 

@@ -7,6 +7,8 @@ lets the renderer know every drawn line, and therefore the exact ground truth.
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -77,7 +79,22 @@ class QrCode:
     space_after: float = 0.0
 
 
-ColumnItem = Paragraph | Spacer | Signature | Placeholder | QrCode
+@dataclass(frozen=True)
+class FieldRow:
+    """Several labelled fields on one line at tab stops (fractions of the text width, or of
+    the column's width inside a :class:`Columns` block).
+
+    When they do not fit, each field becomes its own left-aligned paragraph.
+    """
+
+    cells: tuple[tuple[Run, ...], ...]
+    stops: tuple[float, ...] = ()
+    size: float | None = None
+    left_indent: float = 0.0
+    space_after: float = 0.0
+
+
+ColumnItem = Paragraph | Spacer | Signature | Placeholder | QrCode | FieldRow
 
 
 @dataclass(frozen=True)
@@ -97,22 +114,10 @@ class Columns:
 
 
 @dataclass(frozen=True)
-class FieldRow:
-    """Several labelled fields on one line at tab stops (fractions of the text width).
-
-    When they do not fit, each field becomes its own left-aligned paragraph.
-    """
-
-    cells: tuple[tuple[Run, ...], ...]
-    stops: tuple[float, ...] = ()
-    size: float | None = None
-    left_indent: float = 0.0
-    space_after: float = 0.0
-
-
-@dataclass(frozen=True)
 class Table:
-    """A ruled table; ``widths`` are fractions of the text width, cells wrap."""
+    """A ruled table; ``widths`` are fractions of the text width, cells wrap ("\n" breaks
+    a cell's line). An empty ``header`` draws no header row (label | value tables);
+    ``bold_columns`` are set in bold, as forms print their labels."""
 
     widths: tuple[float, ...]
     header: tuple[str, ...]
@@ -120,6 +125,7 @@ class Table:
     size: float | None = None
     centred_columns: tuple[int, ...] = (0,)
     space_after: float = 6.0
+    bold_columns: tuple[int, ...] = ()
 
 
 Block = Paragraph | Spacer | Columns | FieldRow | Table
@@ -162,6 +168,9 @@ class SampleDocument:
     ``page`` None is A4 with the Decree 30 margins. ``corner_qr`` is the payload of a QR
     code at the top-left corner of page 1 (see ``CORNER_QR_*``). ``scan_scale`` multiplies
     the capture resolution of rasters: ID cards are scanned finer than A4 pages.
+    ``layout`` names the layout the document was drawn in (see ``samples.content.LAYOUTS``)
+    and ``font`` the typeface family: "serif" (Times New Roman's twin, Decree 30) or "sans"
+    (Arial's twin, which many one-stop and e-receipt systems print in).
     """
 
     doc_type: str
@@ -172,3 +181,9 @@ class SampleDocument:
     page: PageSetup | None = None
     corner_qr: str | None = None
     scan_scale: int = 1
+    layout: str = ""
+    font: Literal["serif", "sans"] = "serif"
+
+
+#: A layout of a document type: (seeded generator, pages wanted, corner QR wanted) -> document.
+Layout = Callable[[random.Random, int | None, bool | None], SampleDocument]

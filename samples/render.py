@@ -13,9 +13,8 @@ and their payloads are recorded per page beside the lines (they are not text).
 from __future__ import annotations
 
 import io
-import random
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +26,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from samples import qr
+from samples.drawing import INK, Draw, placeholder_drawer, qr_drawer, signature_drawer
 from samples.fonts import FontSet, register_fonts
 from samples.layout import (
     CORNER_QR_LEFT,
@@ -42,7 +42,6 @@ from samples.layout import (
     QrCode,
     Run,
     SampleDocument,
-    Signature,
     Spacer,
     Table,
 )
@@ -57,12 +56,8 @@ LINE_SPACING = 1.2  # leading / font size ("single" in office suites is 1.15)
 ASCENT = 0.891  # Liberation Serif ascender / em
 DESCENT = 0.216
 CELL_PAD = 3.0
-INK = (0.0, 0.0, 0.0)
-SIGNATURE_INK = (0.08, 0.14, 0.55)
-PLACEHOLDER_FILL = (0.88, 0.88, 0.88)
 
 Image = npt.NDArray[np.uint8]
-Draw = Callable[[Canvas, float], None]
 
 
 @dataclass(frozen=True)
@@ -236,13 +231,15 @@ class _Typesetter:
         if isinstance(item, Spacer):
             return [_Row(item.height, ())]
         if isinstance(item, Placeholder):
-            return [_Row(item.height, (), _placeholder_drawer(item, x, width),
+            return [_Row(item.height, (), placeholder_drawer(item, x, width),
                          after=item.space_after)]
+        if isinstance(item, FieldRow):
+            return self.field_row(item, x, width)
         if isinstance(item, QrCode):
             start = x + (width - item.size) / 2
-            return [_Row(item.size, (), _qr_drawer(item.payload, start, item.size),
+            return [_Row(item.size, (), qr_drawer(item.payload, start, item.size),
                          after=item.space_after, codes=(item.payload,))]
-        return [_Row(item.height, (), _signature_drawer(item, x, width))]
+        return [_Row(item.height, (), signature_drawer(item, x, width))]
 
     def columns(self, c: Columns) -> _Row:
         full = self.text_width + c.bleed_left + c.bleed_right
@@ -264,21 +261,23 @@ class _Typesetter:
         codes = tuple(code for rows in sides for row in rows for code in row.codes)
         return _Row(max(heights), lines, draw, c.space_before, c.space_after, codes)
 
-    def field_row(self, f: FieldRow) -> list[_Row]:
+    def field_row(self, f: FieldRow, x: float | None = None,
+                  full: float | None = None) -> list[_Row]:
         size = f.size or self.body
-        width = self.text_width - f.left_indent
+        left = self.left if x is None else x
+        full = self.text_width if full is None else full
+        width = full - f.left_indent
         stops = f.stops or tuple(i / len(f.cells) for i in range(len(f.cells)))
         cells = [self.words(runs, size) for runs in f.cells]
-        xs = [self.left + f.left_indent + s * width for s in stops]
-        ends = [*xs[1:], self.left + self.text_width + 6.0]
+        xs = [left + f.left_indent + s * width for s in stops]
+        ends = [*xs[1:], left + full + 6.0]
         fits = all(x + self.natural_width(c) <= end - 6.0 for x, c, end in
                    zip(xs, cells, ends, strict=True))
         if not fits:
             rows: list[_Row] = []
             for runs in f.cells:
                 rows += self.paragraph(Paragraph(runs, "left", size, 0.0, f.left_indent,
-                                                 0.0, f.space_after), self.left,
-                                       self.text_width)
+                                                 0.0, f.space_after), left, full)
             return rows
         drawers = [self.line_drawer(c, x, end - x, "left", False, 0.0)
                    for c, x, end in zip(cells, xs, ends, strict=True)]
@@ -295,13 +294,14 @@ class _Typesetter:
         widths = [w * self.text_width for w in t.widths]
         lead = size * LINE_SPACING
         rows: list[_Row] = []
-        for index, cells in enumerate((t.header, *t.rows)):
-            header = index == 0
+        for index, cells in enumerate((t.header, *t.rows) if t.header else t.rows):
+            header = index == 0 and bool(t.header)
             wrapped: list[list[list[_Word]]] = []
-            for text, width in zip(cells, widths, strict=True):
+            for col, (text, width) in enumerate(zip(cells, widths, strict=True)):
                 lines: list[list[_Word]] = []
                 for part in text.split("\n"):
-                    words = self.words((Run(part, bold=header),), size)
+                    bold = header or col in t.bold_columns
+                    words = self.words((Run(part, bold=bold),), size)
                     lines += self.wrap(words, width - 2 * CELL_PAD) if words else []
                 wrapped.append(lines)
             n = max(1, *(len(c) for c in wrapped))
@@ -377,88 +377,6 @@ def _stack_height(rows: Sequence[_Row]) -> float:
     return -(y - row.height)
 
 
-def _signature_drawer(sig: Signature, x: float, width: float) -> Draw:
-    """A handwritten-looking scribble (vector, no text) centred in the column."""
-    rng = random.Random(sig.seed)
-    centre = x + width / 2 + rng.uniform(-12, 12)
-    span = rng.uniform(60, 95)
-    strokes = rng.randint(3, 5)
-    points = [(centre - span / 2, rng.uniform(0.35, 0.6))]
-    for i in range(1, strokes + 1):
-        points.append((centre - span / 2 + span * i / strokes, rng.uniform(0.2, 0.85)))
-    controls = [(rng.uniform(-25, 25), rng.uniform(0.1, 0.95), rng.uniform(-25, 25),
-                 rng.uniform(0.1, 0.95)) for _ in points[1:]]
-    flourish = rng.uniform(0.15, 0.35)
-    line_width = rng.uniform(0.8, 1.3)
-
-    def draw(canvas: Canvas, top: float) -> None:
-        h = sig.height
-
-        def y(frac: float) -> float:
-            return top - h * (1 - frac)
-
-        canvas.saveState()
-        canvas.setStrokeColorRGB(*SIGNATURE_INK)
-        canvas.setLineWidth(line_width)
-        path = canvas.beginPath()
-        x0, f0 = points[0]
-        path.moveTo(x0, y(f0))
-        for (x1, f1), (dx1, g1, dx2, g2) in zip(points[1:], controls, strict=True):
-            path.curveTo(x1 + dx1 - span / strokes, y(g1), x1 + dx2, y(g2), x1, y(f1))
-        path.curveTo(centre + span / 3, y(flourish), centre - span / 2, y(flourish / 2),
-                     centre - span / 3, y(flourish + 0.1))
-        canvas.drawPath(path, stroke=1, fill=0)
-        canvas.restoreState()
-
-    return draw
-
-
-def _placeholder_drawer(box: Placeholder, x: float, width: float) -> Draw:
-    """A grey shape with a thin outline, centred in the column."""
-    left = x + (width - box.width) / 2
-
-    def draw(canvas: Canvas, top: float) -> None:
-        canvas.saveState()
-        canvas.setFillColorRGB(*PLACEHOLDER_FILL)
-        canvas.setLineWidth(0.4)
-        if box.shape == "circle":
-            canvas.ellipse(left, top - box.height, left + box.width, top, stroke=1, fill=1)
-        else:
-            canvas.rect(left, top - box.height, box.width, box.height, stroke=1, fill=1)
-        canvas.restoreState()
-
-    return draw
-
-
-def _qr_drawer(payload: str, left: float, size: float) -> Draw:
-    """The symbol as filled squares (runs of dark modules merged), one path: crisp at any
-    resolution and without seams between neighbouring modules."""
-    modules = qr.matrix(payload)
-    step = size / len(modules)
-    runs: list[tuple[int, int, int]] = []  # row, first column, length
-    for r, row in enumerate(modules):
-        c = 0
-        while c < len(row):
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                runs.append((r, start, c - start))
-            else:
-                c += 1
-
-    def draw(canvas: Canvas, top: float) -> None:
-        canvas.saveState()
-        canvas.setFillColorRGB(*INK)
-        path = canvas.beginPath()
-        for r, c, n in runs:
-            path.rect(left + c * step, top - (r + 1) * step, n * step, step)
-        canvas.drawPath(path, stroke=0, fill=1)
-        canvas.restoreState()
-
-    return draw
-
-
 def _paginate(doc: SampleDocument, setter: _Typesetter) -> list[list[tuple[_Row, float]]]:
     """Place rows on pages: each template page starts a new page; overflow adds pages."""
     top = setter.page.height - setter.page.top
@@ -483,7 +401,7 @@ def _paginate(doc: SampleDocument, setter: _Typesetter) -> list[list[tuple[_Row,
 
 def render_pdf(doc: SampleDocument, fonts: FontSet | None = None) -> RenderedDocument:
     """Typeset ``doc``; same document -> byte-identical PDF (reportlab invariant mode)."""
-    fonts = fonts or register_fonts()
+    fonts = fonts or register_fonts(family=doc.font)
     page = doc.page or A4_DECREE_30
     setter = _Typesetter(fonts, doc.body_size, page)
     placed = _paginate(doc, setter)
@@ -507,7 +425,7 @@ def render_pdf(doc: SampleDocument, fonts: FontSet | None = None) -> RenderedDoc
                                      str(number))
             lines.append(str(number))
         if number == 1 and doc.corner_qr is not None:
-            _qr_drawer(doc.corner_qr, CORNER_QR_LEFT,
+            qr_drawer(doc.corner_qr, CORNER_QR_LEFT,
                        qr.side(doc.corner_qr, CORNER_QR_MODULE))(canvas,
                                                                  page.height - CORNER_QR_TOP)
             codes.append(doc.corner_qr)

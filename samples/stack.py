@@ -22,7 +22,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samples.content import centred, make_document
+from samples.content import make_document
+from samples.content.common import centred
 from samples.degrade import CapturePlan, Image, Level, Record, degrade
 from samples.formats import encode_image_pdf
 from samples.generate import STACK_SEED

@@ -19,7 +19,7 @@ from PIL import Image
 
 from samples import Level, SampleInfo, generate
 from samples import data as vn
-from samples.content import DOC_TYPES, make_document
+from samples.content import CITIZEN_TYPES, DOC_TYPES, HOLDOUT, layouts_of, make_document
 from samples.degrade import CapturePlan, degrade
 from samples.fonts import (
     ENV_FONT_DIR,
@@ -41,13 +41,15 @@ FIELD_KEYS = {
     "ngay_nhan", "ngay_hen_tra", "nguoi_nop", "so_ky_hieu", "ngay_ban_hanh", "co_quan_ban_hanh",
     "trich_yeu", "nguoi_ky", "chuc_vu", "ma_so_doanh_nghiep", "ten_doanh_nghiep",
     "dia_chi_tru_so", "nguoi_dai_dien", "ngay_dang_ky", "so_tien", "noi_dung_thu",
+    "ngay_thu", "so_bien_lai", "ky_hieu", "dia_danh", "noi_dang_ky_khai_sinh",
 }
 ISO_DATE_KEYS = {"ngay_sinh", "ngay_nhan", "ngay_hen_tra", "ngay_ban_hanh", "ngay_dang_ky",
-                 "co_gia_tri_den"}
+                 "co_gia_tri_den", "ngay_thu"}
 NAME_KEYS = {"ho_ten", "nguoi_nop", "nguoi_ky", "nguoi_dai_dien", "ho_ten_cha", "ho_ten_me"}
 PRINTED_AS_IS = {"so_ky_hieu", "ma_ho_so", "ma_thu_tuc", "so_dinh_danh", "ma_so_doanh_nghiep",
                  "so_dien_thoai", "email", "ten_doanh_nghiep", "que_quan", "noi_sinh",
-                 "noi_thuong_tru", "noi_cu_tru", "dia_chi_tru_so", "quoc_tich"}
+                 "noi_thuong_tru", "noi_cu_tru", "dia_chi_tru_so", "quoc_tich", "so_bien_lai",
+                 "ky_hieu", "dia_danh", "noi_dang_ky_khai_sinh"}
 EXAMPLES = Path(__file__).resolve().parent.parent / "samples" / "examples"
 TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
@@ -59,6 +61,13 @@ def _assert_id_agrees(fields: dict[str, FieldValue]) -> None:
     male = fields["gioi_tinh"] == "Nam"
     assert int(pid[3]) == 2 * (birth.year // 100 - 19) + (0 if male else 1), (pid, birth)
     assert pid[4:6] == f"{birth.year % 100:02d}", (pid, birth)
+
+
+def _in_order(value: str, text: str) -> bool:
+    """The words of ``value`` appear in ``text`` in their order (cells of a table row are
+    read line by line across the row)."""
+    words = iter(text.split())
+    return all(any(w == got for got in words) for w in value.split())
 
 
 def _tax_code_ok(code: str) -> bool:
@@ -154,13 +163,16 @@ def test_money_in_words(amount: int, words: str) -> None:
 # ---------------------------------------------------------------- documents
 
 
-@pytest.mark.parametrize("doc_type", DOC_TYPES)
-def test_documents_have_consistent_fields(doc_type: str) -> None:
+EVERY_LAYOUT = [(t, name) for t in DOC_TYPES for name in layouts_of(t)]
+
+
+@pytest.mark.parametrize(("doc_type", "layout"), EVERY_LAYOUT)
+def test_documents_have_consistent_fields(doc_type: str, layout: str) -> None:
     for seed in range(6):
-        doc = make_document(doc_type, random.Random(seed))
+        doc = make_document(doc_type, random.Random(seed), layout=layout)
         rendered = render_pdf(doc)
         text = normalise(rendered.text)
-        assert doc.doc_type == doc_type
+        assert doc.doc_type == doc_type and doc.layout == layout
         assert doc.fields and set(doc.fields) <= FIELD_KEYS
         for key, value in doc.fields.items():
             if key == "so_tien":
@@ -175,7 +187,7 @@ def test_documents_have_consistent_fields(doc_type: str) -> None:
                 assert value.casefold() in text.casefold()
                 assert value == " ".join(w.capitalize() for w in value.split()), value
             elif key in PRINTED_AS_IS:
-                assert value in text, (key, value)
+                assert value in text or _in_order(value, text), (key, value)  # table cells
         if "gioi_tinh" in doc.fields:
             assert doc.fields["gioi_tinh"] in {"Nam", "Nữ"}
         if {"so_dinh_danh", "ngay_sinh", "gioi_tinh"} <= set(doc.fields):
@@ -216,6 +228,41 @@ def test_pdf_text_matches_ground_truth(doc_type: str) -> None:
     with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
         assert str(pdf.docinfo["/Title"]) == doc.title
         assert len(pdf.pages) == expected_pages
+
+
+@pytest.mark.parametrize(("doc_type", "layout"), [
+    (t, name) for t, name in EVERY_LAYOUT if name != layouts_of(t, "classic")[0]])
+def test_other_layouts_draw_their_ground_truth(doc_type: str, layout: str) -> None:
+    rendered = render_pdf(make_document(doc_type, random.Random(4), pages=2, layout=layout))
+    for index, page_text in enumerate(extract_text(rendered.pdf)):
+        assert cer(rendered.page_text(index), page_text) < 0.02
+        flat = normalise(page_text)
+        assert all(normalise(line) in flat for line in rendered.pages[index])
+
+
+def test_citizen_types_have_three_layouts_and_one_hold_out() -> None:
+    assert set(CITIZEN_TYPES) == {"to_khai", "giay_tiep_nhan", "quyet_dinh",
+                                  "giay_chung_nhan_dkdn", "trich_luc_khai_sinh", "can_cuoc",
+                                  "bien_lai"}
+    for doc_type in CITIZEN_TYPES:
+        assert len(layouts_of(doc_type)) >= 3
+        assert layouts_of(doc_type, "holdout") == (HOLDOUT[doc_type],)
+        assert HOLDOUT[doc_type] not in layouts_of(doc_type, "train")
+    assert layouts_of("cong_van", "holdout") == ()
+    with pytest.raises(ValueError, match="layout"):
+        make_document("to_khai", random.Random(1), layout="khong-co")
+
+
+def test_generator_selects_layouts(tmp_path: Path) -> None:
+    held = generate(tmp_path / "h", 7, levels=["clean"], formats=["pdf"], layouts="holdout")
+    assert {(s.doc_type, s.layout) for s in held} == set(HOLDOUT.items())
+    meta = json.loads(held[0].gt_json_path.read_text(encoding="utf-8"))
+    assert meta["layout"] == HOLDOUT[meta["doc_type"]]
+    train = generate(tmp_path / "t", 27, levels=["clean"], formats=["pdf"], layouts="train")
+    assert not {(s.doc_type, s.layout) for s in train} & set(HOLDOUT.items())
+    assert len({s.layout for s in train if s.doc_type == "to_khai"}) == 3
+    with pytest.raises(ValueError, match="holdout"):
+        generate(tmp_path / "x", 1, doc_types=["cong_van"], layouts="holdout")
 
 
 def test_second_page_is_numbered() -> None:

@@ -3,164 +3,35 @@ confidence and provenance."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from collections.abc import Mapping, Sequence
 
-from pipeline.fields.kinds import KINDS
+from pipeline.fields import lexicon, pairing
+from pipeline.fields.kinds import KINDS, plausibility
 from pipeline.fields.lines import TextLine, evidence
-from pipeline.fields.match import fold_in_place, heading_pattern, label_pattern
 from pipeline.fields.methods import METHODS, Candidate
 from pipeline.fields.model import FieldValue
+from pipeline.fields.pairing import Hit
 from pipeline.fields.reread import Rereader
 from pipeline.fields.template import FieldSpec, Template
-from pipeline.models import Word
 
-#: Labels printed on forms that end the value before them on the same line, besides the
-#: template's own ("Giới tính: Nam   3. Ngày, tháng, năm sinh: ...").
-COMMON_LABELS = (
-    "Họ và tên", "Họ, chữ đệm và tên", "Giới tính", "Ngày, tháng, năm sinh", "Ngày sinh",
-    "Sinh ngày", "Dân tộc", "Quốc tịch", "Email", "Điện thoại", "Số điện thoại", "Ngày cấp",
-    "Nơi cấp", "Mã hồ sơ", "Mã thủ tục", "Fax", "Website", "Chức danh", "Mã số thuế",
-    "Ghi bằng chữ", "Bằng chữ", "Năm sinh",
-)
-#: A line that starts a new "Label: value" (it does not continue the value above it).
-_LABEL_LIKE = re.compile(r"^[^:：\d]{2,60}[:：]")
-_NUMBERING = re.compile(r"\s+\(?\d{1,2}[.)]\s*$")
 #: Confidence is scaled down for a value its validator rejects.
 INVALID_FACTOR = 0.3
+#: Kinds whose values are identifiers: a later candidate never replaces an invalid one read
+#: where the label said it would be (a household head's valid ID is not the applicant's).
+IDENTIFIERS = frozenset({"personal_id", "tax_code", "dossier_code", "procedure_code",
+                         "document_number"})
+
+#: A word read with less confidence than this makes the whole value doubtful in proportion:
+#: one misread syllable is enough to make a name or an address wrong.
+SURE_WORD = 0.8
+#: Belief in a value found by a template's fallback method (a header line with no label).
+FALLBACK_BELIEF = 0.9
+
+Believed = tuple[Candidate, float, int]  # spans, belief in the pairing, tier
 
 
-def _next_label_at(text: str, start: int, labels: Iterable[str]) -> int:
-    end = len(text)
-    folded = fold_in_place(text)
-    for label in labels:
-        match = label_pattern(label).search(folded, start)
-        if match and match.start() < end:
-            end = match.start()
-    return end
-
-
-@cache
-def _all_labels(own: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((*own, *COMMON_LABELS)))
-
-
-def _box(words: Sequence[Word]) -> tuple[float, float, float, float]:
-    return (min(w.box[0] for w in words), min(w.box[1] for w in words),
-            max(w.box[2] for w in words), max(w.box[3] for w in words))
-
-
-def _in_column(line: TextLine, left: float, right: float | None = None) -> tuple[int, int]:
-    """Character span of the words of ``line`` inside a column: not wholly left of ``left``
-    (nor wholly right of ``right``). OCR puts words of a column beside the value on the
-    value's line ("Có giá trị đến / Date of expiry: phường Lộc Thọ, ...")."""
-    inside = [span for word, span in zip(line.words, line.spans, strict=True)
-              if word.box[2] > left and (right is None or word.box[0] < right)]
-    if not inside:
-        return (0, 0)
-    return inside[0][0], inside[-1][1]
-
-
-def _slack(line: TextLine) -> float:
-    """About one text height: how far a column edge may wander between lines."""
-    return max(w.box[3] - w.box[1] for w in line.words) if line.words else 0.0
-
-
-def _follows(above: TextLine, below: TextLine) -> bool:
-    """``below`` is the next line of the same block: on the same page and not after a gap
-    wider than a line's height."""
-    if below.page != above.page:
-        return False
-    if not above.words or not below.words:
-        return True
-    return _box(below.words)[1] - _box(above.words)[3] < 1.2 * _slack(above)
-
-
-def _continuation(first: TextLine, every: Sequence[TextLine], count: int,
-                  left: float) -> Candidate:
-    """Up to ``count`` lines continuing a wrapped value: from the left edge of the label's
-    line, until a new label, a numbered item or a gap."""
-    parts: Candidate = []
-    above = first
-    for follow in every[first.index + 1: first.index + 1 + count]:
-        if not _follows(above, follow):
-            break
-        start, end = _in_column(follow, left) if follow.words else (0, len(follow.text))
-        text = follow.text[start:end]
-        if not text.strip() or _LABEL_LIKE.match(text) or re.match(r"\s*\d{1,2}\.\s", text):
-            break
-        parts.append((follow, start, end))
-        above = follow
-    return parts
-
-
-def _below(line: TextLine, label_words: Sequence[Word], every: Sequence[TextLine],
-           spec: FieldSpec) -> Candidate:
-    """The value printed under a label that ends its line ("Họ và tên / Full name:" above
-    "NGUYỄN VĂN AN"): the next line's words under the label's column."""
-    if label_words:
-        left, _, right, _ = _box(label_words)
-        slack = _slack(line)
-        left, right = left - slack, right + 4 * slack
-    else:
-        left, right = float("-inf"), None
-    above = line
-    for below in every[line.index + 1: line.index + 3]:
-        if not _follows(above, below):
-            break
-        start, end = _in_column(below, left, right) if below.words else (0, len(below.text))
-        if below.text[start:end].strip():
-            if _LABEL_LIKE.match(below.text[start:end]):
-                break
-            return [(below, start, end),
-                    *_continuation(below, every, spec.continuation, left)]
-        above = below
-    return []
-
-
-def _label_candidates(spec: FieldSpec, pool: Sequence[TextLine], every: Sequence[TextLine],
-                      labels: tuple[str, ...]) -> list[Candidate]:
-    out: list[Candidate] = []
-    for line in pool:
-        for label in spec.labels:
-            folded = fold_in_place(line.text)
-            match = label_pattern(label).search(folded)
-            if not match:
-                heading = heading_pattern(label).search(folded)
-                if heading and line.index + 1 < len(every):
-                    below: Candidate = []
-                    for ln in every[line.index + 1: line.index + 2 + spec.continuation]:
-                        if ln.page != line.page or (below and _LABEL_LIKE.match(ln.text)):
-                            break
-                        below.append((ln, 0, len(ln.text)))
-                    if below:
-                        out.append(below)
-                        break
-                continue
-            start = match.end()
-            end = _next_label_at(line.text, start, (lb for lb in labels if lb != label))
-            value = _NUMBERING.sub("", line.text[start:end]).rstrip()
-            label_words = line.words_in(match.start(), match.end() - 1)
-            under = _below(line, label_words, every, spec)
-            if not value.strip(" ,;"):
-                if under:
-                    out.append(under)
-                    break
-                continue
-            left = _box(line.words)[0] - _slack(line) if line.words else float("-inf")
-            more = _continuation(line, every, spec.continuation, left)
-            if not more:  # a wrapped value keeps the comma ending its first line
-                value = value.rstrip(" ,;")
-            out.append([(line, start, start + len(value)), *more])
-            if under:  # when the text beside the label is not a value of the field
-                out.append(under)
-            break
-    return out
-
-
-def _pattern_candidates(spec: FieldSpec, pool: Sequence[TextLine],
-                        every: Sequence[TextLine]) -> list[Candidate]:
+def _pattern_candidates(spec: FieldSpec, pool: Sequence[TextLine], every: Sequence[TextLine],
+                        hits: dict[int, list[Hit]]) -> list[Candidate]:
     out: list[Candidate] = []
     for line in pool:
         for pattern in spec.patterns:
@@ -169,7 +40,8 @@ def _pattern_candidates(spec: FieldSpec, pool: Sequence[TextLine],
                 parts: Candidate = [(line, match.start("value"), match.end("value"))]
                 if spec.continuation and not line.text[match.end("value"):].strip():
                     # A value ending its line may go on below (centred blocks: any edge).
-                    parts += _continuation(line, every, spec.continuation, float("-inf"))
+                    parts += pairing.more_lines(line, float("-inf"), None, every, hits,
+                                                spec.continuation)
                 out.append(parts)
                 break
     return out
@@ -183,19 +55,45 @@ def _region(spec: FieldSpec, lines: Sequence[TextLine], title: int | None) -> li
     return [ln for ln in lines if ln.index > title]
 
 
-def read_field(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
-               labels: tuple[str, ...], reread: Rereader | None = None) -> FieldValue | None:
+def _candidates(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
+                hits: dict[int, list[Hit]]) -> list[Believed]:
+    """Layout methods first, then labels (colon, cell, label over value), then patterns."""
     pool = _region(spec, lines, title)
-    candidates: list[Candidate] = []
+    out: list[Believed] = []
     if spec.method:
-        candidates += METHODS[spec.method](lines, title)
-    candidates += _label_candidates(spec, pool, lines, labels)
-    candidates += _pattern_candidates(spec, pool, lines)
+        out += [(c, 1.0, 0) for c in METHODS[spec.method](lines, title)]
+    out += [(p.parts, p.belief, p.tier)
+            for p in pairing.candidates(spec.labels, pool, lines, hits, spec.continuation,
+                                        last=spec.pick == "last", prefer=spec.prefer)]
+    found = _pattern_candidates(spec, pool, lines, hits)
     if spec.pick == "last":
-        candidates.reverse()
+        found.reverse()
+    out += [(c, 1.0, 0) for c in found]
+    if spec.fallback:
+        out += [(c, FALLBACK_BELIEF, 3) for c in METHODS[spec.fallback](lines, title)]
+    return out
+
+
+def _misread(kind: str, found: FieldValue) -> bool:
+    """An invalid identifier that looks like one misread (mostly digits), not like text that
+    was never an identifier: it is reported rather than replaced by a weaker candidate."""
+    text = str(found.value)
+    return kind in IDENTIFIERS and sum(ch.isdigit() for ch in text) >= 0.6 * len(text)
+
+
+def read_field(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
+               hits: dict[int, list[Hit]], reread: Rereader | None = None
+               ) -> FieldValue | None:
+    """The first candidate that reads as a valid value of the field's kind; else the first
+    that reads at all, reported invalid; an identifier read invalid where its label put it
+    is reported so rather than replaced by a weaker candidate."""
     kind = KINDS[spec.kind]
     fallback: FieldValue | None = None
-    for parts in candidates:
+    fallback_tier = 0
+    unreadable: FieldValue | None = None
+    for parts, belief, tier in _candidates(spec, lines, title, hits):
+        if fallback is not None and tier > fallback_tier and _misread(spec.kind, fallback):
+            break
         found = evidence(parts)
         value = kind.normalise(found.raw)
         source = "text-layer" if found.confidence >= 1.0 else "ocr"
@@ -203,17 +101,23 @@ def read_field(spec: FieldSpec, lines: Sequence[TextLine], title: int | None,
             second = _second_look(spec, found.page, found.bbox, reread)
             if second is not None:
                 return second
+        confidence = (found.confidence * min(1.0, found.lowest / SURE_WORD) * belief
+                      * plausibility(spec.kind, value, found.raw))
         if value is None:
-            fallback = fallback or FieldValue(
-                None, found.confidence * INVALID_FACTOR, found.page, found.bbox, found.raw,
+            unreadable = unreadable or FieldValue(
+                None, confidence * INVALID_FACTOR, found.page, found.bbox, found.raw,
                 valid=False, reason=f"Không đọc được giá trị hợp lệ từ “{found.raw}”.",
                 source=source)
             continue
         check = kind.check(value)
-        confidence = found.confidence if check.valid else found.confidence * INVALID_FACTOR
-        return FieldValue(value, confidence, found.page, found.bbox, found.raw,
-                          valid=check.valid, reason=check.reason, source=source)
-    return fallback
+        if check.valid:
+            return FieldValue(value, confidence, found.page, found.bbox, found.raw,
+                              source=source)
+        if fallback is None:
+            fallback_tier = tier
+            fallback = FieldValue(value, confidence * INVALID_FACTOR, found.page, found.bbox,
+                                  found.raw, valid=False, reason=check.reason, source=source)
+    return fallback or unreadable
 
 
 def _second_look(spec: FieldSpec, page: int, bbox: tuple[float, float, float, float],
@@ -229,10 +133,11 @@ def _second_look(spec: FieldSpec, page: int, bbox: tuple[float, float, float, fl
 
 def extract(template: Template, lines: Sequence[TextLine], title: int | None,
             reread: Rereader | None = None) -> dict[str, FieldValue]:
-    labels = _all_labels(tuple(lb for spec in template.fields.values() for lb in spec.labels))
+    own = [lb for spec in template.fields.values() for lb in spec.labels]
+    hits = pairing.scan(lines, (*own, *lexicon.load().every_label))
     out: dict[str, FieldValue] = {}
     for name, spec in template.fields.items():
-        value = read_field(spec, lines, title, labels, reread)
+        value = read_field(spec, lines, title, hits, reread)
         if value is not None:
             out[name] = value
     return out

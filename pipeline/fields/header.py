@@ -292,3 +292,20 @@ def without_stamps(lines: Sequence[TextLine], boxes: Sequence[Stamp] | None = No
         out.append(replace(line, text=" ".join(w.text for w in words), words=tuple(words),
                            spans=tuple(spans)))
     return out
+
+#: The place of "<place>, ngày ... tháng ... năm ...", or of "Làm tại: <place>, ngày ...".
+_PLACE_OF_DATE = re.compile(
+    r"^\s*(?:L[aà]m t[aạ]i\s*[:：]?\s*)?(?P<value>[^,\d:：()]{2,40}?)\s*,\s*ng[aà]y\b",
+    re.IGNORECASE)
+
+
+def place_name(lines: Sequence[TextLine], title: int | None) -> list[Candidate]:
+    """The place of the place-and-date line (the địa danh of Decree 30): in the header's
+    right column first, then on any line that starts with one."""
+    out = []
+    spans = [*_right_column(lines, title), *((ln, 0, len(ln.text)) for ln in lines)]
+    for line, a, b in spans:
+        match = _PLACE_OF_DATE.match(line.text[a:b])
+        if match:
+            out.append([(line, a + match.start("value"), a + match.end("value"))])
+    return out

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.fields import normalize, validate
+from pipeline.fields import normalize, spelling, validate
 from pipeline.fields.match import fold
 from pipeline.fields.model import Check
 
@@ -63,6 +63,40 @@ def _place(raw: str) -> str | None:
 def _digits(raw: str) -> str | None:
     digits = normalize.digits_only(raw)
     return digits or None
+
+
+#: A personal ID inside a sentence: "Căn cước công dân số 0010 9001 2345, cấp ngày ...".
+_ID_IN_TEXT = re.compile(r"(?<![\d.])\d(?:[ .]?\d){11}(?![\d])")
+
+
+def _personal_id(raw: str) -> str | None:
+    """The ID's digits; from a line naming the paper it is on ("Giấy tờ tùy thân: Căn cước
+    công dân số ..."), the one 12-digit number in it."""
+    digits = _digits(raw)
+    if digits is None or digits.isdigit() or not re.search(r"[^\W\d_]{2}", raw):
+        return digits
+    found = {normalize.digits_only(m.group(0)) for m in _ID_IN_TEXT.finditer(raw)}
+    return found.pop() if len(found) == 1 else digits
+
+
+#: A time of day printed with a date ("14:30 ngày 12/03/2024", "16 giờ 45 phút").
+_TIME = re.compile(r"\b\d{1,2}\s*(?:giờ|gio|h|:)\s*\d{1,2}(?:\s*(?:phút|phut|p)\b|:\d{2})?|"
+                   r"\blúc\b", re.IGNORECASE)
+_SOME_DATE = re.compile(r"(?<!\d)\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}(?!\d)")
+
+
+def _date(raw: str) -> str | None:
+    """A date, also from a date-and-time ("12/03/2024 08:30") or a value holding one date
+    and other words ("12/03/2024 (Ngày mười hai tháng ba năm ...)")."""
+    found = normalize.parse_date(raw)
+    if found is not None:
+        return found
+    bare = _TIME.sub(" ", raw)
+    found = normalize.parse_date(bare)
+    if found is not None:
+        return found
+    dates = {normalize.parse_date(m.group(0)) for m in _SOME_DATE.finditer(bare)}
+    return dates.pop() if len(dates) == 1 else None
 
 
 def _code(raw: str) -> str | None:
@@ -188,6 +222,26 @@ def _email(raw: str) -> str | None:
     return normalize.normalise_email(re.sub(r"\(\s*@|@\s*\)", "@", raw))
 
 
+def _serial(value: str) -> Check:
+    """A receipt's or register's running number: digits only."""
+    if value.isascii() and value.isdigit() and len(value) <= 12:
+        return Check.ok()
+    return Check.bad(f"Số thứ tự chỉ gồm chữ số, đọc được «{value}».")
+
+
+def _gender(raw: str) -> str | None:
+    """"Nam"/"Nữ", also the one such word among specks OCR read beside it ("mm. NỮ")."""
+    found = normalize.normalise_gender(raw)
+    if found is not None:
+        return found
+    words = raw.split()
+    genders = {normalize.normalise_gender(w) for w in words} - {None}
+    specks = [w for w in words if normalize.normalise_gender(w) is None]
+    if len(genders) != 1 or any(sum(ch.isalpha() for ch in w) > 2 for w in specks):
+        return None  # "Việt Nam" holds "Nam" but is no gender
+    return genders.pop()
+
+
 def _str_check(check: Callable[[str], Check]) -> Callable[[Value], Check]:
     return lambda value: check(str(value))
 
@@ -199,10 +253,10 @@ KINDS: dict[str, Kind] = {
     "agency": Kind(_agency),
     "job_title": Kind(_title_case_job),
     "procedure_name": Kind(_procedure_name),
-    "date": Kind(normalize.parse_date),
-    "gender": Kind(normalize.normalise_gender),
+    "date": Kind(_date),
+    "gender": Kind(_gender),
     "nationality": Kind(_text),
-    "personal_id": Kind(_digits, _str_check(lambda v: validate.personal_id(v))),
+    "personal_id": Kind(_personal_id, _str_check(lambda v: validate.personal_id(v))),
     "tax_code": Kind(_code, _str_check(validate.tax_code)),
     "dossier_code": Kind(_code, _str_check(lambda v: validate.dossier_code(v))),
     "procedure_code": Kind(_code, _str_check(validate.procedure_code)),
@@ -210,4 +264,41 @@ KINDS: dict[str, Kind] = {
     "phone": Kind(normalize.normalise_phone, _str_check(validate.phone)),
     "email": Kind(_email, _str_check(validate.email)),
     "money": Kind(normalize.parse_money),
+    "code": Kind(_code),
+    "serial": Kind(_code, _str_check(_serial)),
 }
+
+
+#: Kinds of words, not codes: a label and its colon never belong inside them.
+_WORDED = frozenset({"person_name", "place", "text", "procedure_name", "agency", "job_title",
+                     "nationality"})
+#: Share of confidence kept by a value that reads as its kind but does not look like a
+#: typical one (a "name" of one word or with digits, an ID picked out of a sentence).
+ODD_VALUE = 0.7
+#: ... and one that holds a "label: value" of its own.
+LABEL_INSIDE = 0.5
+
+
+def plausibility(kind: str, value: Value | None, raw: str) -> float:
+    """How typical ``value`` is of its kind, from 0 to 1: validators check identifiers, this
+    weighs what they cannot - a person's name is two to six words of letters, a place or a
+    text more than a stray word, an ID printed as one number."""
+    if value is None:
+        return 1.0
+    text = str(value)
+    if kind in _WORDED and re.search(r"\w\s*[:：]\s", raw):
+        return LABEL_INSIDE  # "Mẫu số: 01BLP0-001" inside a name: labels read as the value
+    if kind == "person_name":
+        words = text.split()
+        ok = 2 <= len(words) <= 6 and all(w.replace("'", "").replace("-", "").isalpha()
+                                          for w in words)
+        return (1.0 if ok else ODD_VALUE) * spelling.name_spelling(text)
+    if kind in ("place", "text", "procedure_name", "agency"):
+        shape = spelling.address_shape(text) if kind == "place" else 1.0
+        return ((1.0 if sum(ch.isalpha() for ch in text) >= 3 else ODD_VALUE)
+                * spelling.place_spelling(text) * shape)
+    if kind == "personal_id" and re.search(r"[^\W\d_]{2}", raw):
+        return 0.85
+    if kind == "gender" and len(raw.split()) > 1:
+        return ODD_VALUE
+    return 1.0

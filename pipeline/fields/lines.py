@@ -31,6 +31,7 @@ class Evidence:
     bbox: tuple[float, float, float, float] | None
     confidence: float
     raw: str
+    lowest: float = 1.0  # the least confident word's confidence
 
 
 def document_lines(pages: Sequence[PageText]) -> list[TextLine]:
@@ -61,7 +62,7 @@ def evidence(parts: Sequence[tuple[TextLine, int, int]]) -> Evidence:
                 max(w.box[2] for w in on_page), max(w.box[3] for w in on_page))
     total = sum(len(w.text) for w in words)
     confidence = (sum(w.confidence * len(w.text) for w in words) / total) if total else 0.0
-    return Evidence(page, bbox, confidence, raw)
+    return Evidence(page, bbox, confidence, raw, min((w.confidence for w in words), default=0.0))
 
 
 def window(lines: Sequence[TextLine], first_page_only: bool, first: int | None,

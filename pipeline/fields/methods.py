@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from pipeline.fields.header import MOTTO, Candidate, adjacent, agency, number, place_date
+from pipeline.fields.header import (
+    MOTTO,
+    Candidate,
+    adjacent,
+    agency,
+    number,
+    place_date,
+    place_name,
+)
 from pipeline.fields.lines import TextLine
 from pipeline.fields.match import fold, starts_with
 from pipeline.fields.signature import signer, signer_title
@@ -54,6 +62,7 @@ METHODS: dict[str, Callable[[Sequence[TextLine], int | None], list[Candidate]]] 
     "agency": agency,
     "number": number,
     "place_date": place_date,
+    "place_name": place_name,
     "subject": subject,
     "signer": signer,
     "signer_title": signer_title,

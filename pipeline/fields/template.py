@@ -4,7 +4,9 @@ A template (``pipeline/fields/templates/<doc_type>.toml``, plus any folder named
 ``fields.template_dirs``) says how to recognise the type (title words near the top, keywords
 anywhere, words that rule it out) and how to read each field: after a printed label, by a
 regular expression, or by one of the layout methods (the issuing agency in the header, the
-signer under the signature). ``_``-prefixed templates are bases others ``extends``.
+signer under the signature). A field also reads the labels the lexicon lists under its
+name (``lexicon.toml``), or under the entry its ``lexicon`` key names (``false``: none).
+``_``-prefixed templates are bases others ``extends``.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import SohoaError
+from pipeline.fields import lexicon
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "templates"
 
 KINDS = frozenset({
     "text", "place", "person_name", "agency", "job_title", "date", "gender", "nationality",
     "personal_id", "tax_code", "dossier_code", "procedure_code", "document_number", "phone",
-    "email", "money", "procedure_name",
+    "email", "money", "procedure_name", "code", "serial",
 })
-METHODS = frozenset({"agency", "number", "signer", "signer_title", "subject", "place_date"})
+METHODS = frozenset({"agency", "number", "signer", "signer_title", "subject", "place_date",
+                     "place_name"})
 
 
 class TemplateError(SohoaError):
@@ -45,6 +49,10 @@ class FieldSpec:
     continuation: int = 0
     #: Which match wins when several are found.
     pick: str = "first"
+    #: A layout method tried only when labels and patterns find nothing.
+    fallback: str | None = None
+    #: Labels that win over the others wherever they are (the lexicon's ``prefer``).
+    prefer: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ def _strings(data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
 def _field(name: str, data: Mapping[str, Any], where: str) -> FieldSpec:
     where = f"{where} [fields.{name}]"
     unknown = set(data) - {"kind", "labels", "patterns", "method", "region", "continuation",
-                           "pick"}
+                           "pick", "lexicon", "fallback"}
     if unknown:
         raise TemplateError(f"{where}: khóa không hỗ trợ: {', '.join(sorted(unknown))}.")
     kind = str(data.get("kind", "text"))
@@ -82,9 +90,11 @@ def _field(name: str, data: Mapping[str, Any], where: str) -> FieldSpec:
         raise TemplateError(f"{where}: kiểu '{kind}' không hỗ trợ; chọn một trong "
                             f"{', '.join(sorted(KINDS))}.")
     method = data.get("method")
-    if method is not None and method not in METHODS:
-        raise TemplateError(f"{where}: phương pháp '{method}' không hỗ trợ; chọn một trong "
-                            f"{', '.join(sorted(METHODS))}.")
+    fallback = data.get("fallback")
+    for chosen in (method, fallback):
+        if chosen is not None and chosen not in METHODS:
+            raise TemplateError(f"{where}: phương pháp '{chosen}' không hỗ trợ; chọn một "
+                                f"trong {', '.join(sorted(METHODS))}.")
     patterns = []
     for text in _strings(data, "patterns", where):
         try:
@@ -94,7 +104,15 @@ def _field(name: str, data: Mapping[str, Any], where: str) -> FieldSpec:
         if "value" not in pattern.groupindex:
             raise TemplateError(f"{where}: biểu thức '{text}' thiếu nhóm (?P<value>...).")
         patterns.append(pattern)
+    entry = data.get("lexicon", name)
+    words = lexicon.load()
+    if entry is not False and (not isinstance(entry, str) or (
+            "lexicon" in data and entry not in words.entries)):
+        raise TemplateError(f"{where}: lexicon phải là tên một mục của lexicon.toml hoặc "
+                            "false.")
     labels = _strings(data, "labels", where)
+    if isinstance(entry, str):
+        labels = tuple(dict.fromkeys((*labels, *words.labels(entry))))
     if not (labels or patterns or method):
         raise TemplateError(f"{where}: cần ít nhất một trong labels, patterns hoặc method.")
     region = str(data.get("region", "all"))
@@ -103,8 +121,9 @@ def _field(name: str, data: Mapping[str, Any], where: str) -> FieldSpec:
     pick = str(data.get("pick", "first"))
     if pick not in ("first", "last"):
         raise TemplateError(f"{where}: pick phải là first hoặc last.")
+    prefer = words.preferred(entry) if isinstance(entry, str) else ()
     return FieldSpec(name, kind, labels, tuple(patterns), method, region,
-                     int(data.get("continuation", 0)), pick)
+                     int(data.get("continuation", 0)), pick, fallback, prefer)
 
 
 def parse(path: Path) -> Template:

@@ -18,7 +18,7 @@ from pipeline.store.documents import DocumentStore
 #: reading is not evidence that the citizen's data changed (review.min_field_confidence).
 CONFLICT_MIN_CONFIDENCE = 0.60
 #: Fields that date the paper itself; a document without them is dated by its ingest.
-_ISSUE_DATES = ("ngay_ban_hanh", "ngay_dang_ky", "ngay_nhan")
+_ISSUE_DATES = ("ngay_ban_hanh", "ngay_dang_ky", "ngay_nhan", "ngay_thu")
 
 
 @dataclass(frozen=True)
