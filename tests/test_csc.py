@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import logging
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -172,6 +173,28 @@ def test_code_asked_once_when_not_given(env: SignEnv, csc: CscServer, tmp_path: 
 
     report = sign_batch(env.settings, env.store, profile, ids, prompt=prompt)
     assert report.ok and len(asked) == 1
+
+
+def test_job_thread_without_code_refused(env: SignEnv, csc: CscServer, tmp_path: Path) -> None:
+    """A server's signing job cannot ask anyone: without the code it signs nothing and sends
+    no SMS (nor waits on the server's terminal)."""
+    ids = env.ingest_results(tmp_path / "in", 1, seed=51)
+    profile = load_profile(env.settings, "an-csc")
+    outbox, errors = len(csc.outbox), []
+
+    def job() -> None:
+        try:
+            sign_batch(env.settings, env.store, profile, ids)
+        except SigningError as exc:
+            errors.append(exc.message)
+
+    worker = threading.Thread(target=job)
+    worker.start()
+    worker.join(60)
+    assert errors == ["Hồ sơ ký 'an-csc' dùng dịch vụ ký từ xa: người ký phải nhập mã OTP cho "
+                      "lô này."]
+    assert len(csc.outbox) == outbox
+    _unsigned(env, ids[0], profile)
 
 
 def test_batch_larger_than_the_service_allows(env: SignEnv, tmp_path: Path,

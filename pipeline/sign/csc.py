@@ -35,6 +35,7 @@ import getpass
 import json
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, cast
@@ -214,6 +215,11 @@ def open_remote(profile: Profile, settings: SignSettings, activation: Activation
     are authorised."""
     spec = _spec(profile)
     who = f"hồ sơ ký '{profile.name}'"
+    if activation is None and prompt is None and \
+            threading.current_thread() is not threading.main_thread():
+        # A server's job thread has no one to ask: the signer's code must come with the job.
+        raise SigningError(f"Hồ sơ ký '{profile.name}' dùng dịch vụ ký từ xa: người ký phải "
+                           "nhập mã OTP cho lô này.")
     service = asyncio.run(_connect(spec, who, settings.network_timeout,
                                    send_code=activation is None))
     credential = service.credential
