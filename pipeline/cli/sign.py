@@ -15,7 +15,8 @@ from pipeline.errors import ExitCode, InputError, NotFound
 from pipeline.models import Variant
 from pipeline.sign.batch import BatchItem, BatchReport, Outcome, pending, sign_batch
 from pipeline.sign.context import load_certs, trust_roots
-from pipeline.sign.profiles import Level, load_profile
+from pipeline.sign.csc import ask_code
+from pipeline.sign.profiles import KeySource, Level, load_profile
 from pipeline.sign.verify import SignatureReport, VerifyReport, verify_pdf
 from pipeline.store import open_store
 from pipeline.store.ids import is_document_id
@@ -62,13 +63,17 @@ def batch(
     if not ids:
         err.print("Không có tài liệu nào chờ ký.")
         return
+    # A remote key is activated by a one-time code per batch, asked before the progress bar.
+    activation = ask_code(profile, settings.sign) if profile.key.source is KeySource.CSC \
+        else None
     with progress_bar() as bar:
         task = bar.add_task(f"Ký ({profile.name}, {profile.level})", total=len(ids))
 
         def advance(item: BatchItem) -> None:
             bar.advance(task)
 
-        report = sign_batch(settings, store, profile, ids, progress=advance)
+        report = sign_batch(settings, store, profile, ids, progress=advance,
+                            activation=activation)
     if as_json:
         print_json(_batch_json(report))
     else:

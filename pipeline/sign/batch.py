@@ -11,6 +11,7 @@ half-signed. Every signature gets an audit entry (who, when, certificate, hash, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -35,7 +36,7 @@ from pipeline.sign.look import visible_for
 from pipeline.sign.pdfsign import PdfSignatureMaker, signing_time
 from pipeline.sign.policy import check_digest
 from pipeline.sign.profiles import Profile, Role
-from pipeline.sign.secrets import Prompt
+from pipeline.sign.secrets import Activation, Prompt
 from pipeline.store import open_store
 from pipeline.store.documents import DocumentStore
 
@@ -114,8 +115,10 @@ Progress = Callable[[BatchItem], None]
 
 def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
                doc_ids: Sequence[str], *, prompt: Prompt | None = None,
-               progress: Progress | None = None) -> BatchReport:
-    """Sign ``doc_ids`` with ``profile``; the key is unlocked (PIN asked) once.
+               progress: Progress | None = None,
+               activation: Activation | None = None) -> BatchReport:
+    """Sign ``doc_ids`` with ``profile``; the key is unlocked (PIN asked) once, or with the
+    ``activation`` the signer gave for this batch (PIN, one-time code), used for it only.
 
     A key held in memory signs on every core: once the signer is checked, the batch forks
     one worker per core, each inheriting the unlocked key and the OCSP responses and CRLs
@@ -124,7 +127,7 @@ def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
     a fork and it signs serially anyway.
     """
     ids = _unique(doc_ids)
-    with unlock(profile, settings.sign, prompt) as key:
+    with unlock(profile, settings.sign, prompt, activation) as key:
         workers = _workers(settings, key, len(ids))
         if workers > 1:
             items = _run_forked(settings, profile, key, ids, progress, workers)
@@ -156,10 +159,13 @@ async def _run(settings: Settings, store: DocumentStore, profile: Profile, key: 
             await context.check_signer(key, profile)
         maker = PdfSignatureMaker(profile, key, context, check_digest(settings.sign))
         font_cache = settings.home / "cache" / "fonts"
-        limit = asyncio.Semaphore(max(1, settings.sign.concurrency))
+        gate = key.gate  # a batch signed in one request: every document in flight at once
+        if gate is not None:
+            gate.expect(len(doc_ids))
+        limit = asyncio.Semaphore(len(doc_ids) if gate else max(1, settings.sign.concurrency))
 
         async def one(doc_id: str) -> BatchItem:
-            async with limit:
+            async with limit, gate.document() if gate else contextlib.nullcontext():
                 item = await _sign_one(store, profile, key, maker, font_cache, doc_id)
             if progress is not None:
                 progress(item)

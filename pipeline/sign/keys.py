@@ -4,7 +4,9 @@ pyHanko's ``SimpleSigner`` re-parses (and re-validates) the private key on every
 ~36 ms of CPU each time; :class:`ParsedKeySigner` keeps the parsed key for the batch. A
 PKCS#11 session is opened and logged into once and closed when the batch ends.
 A remote signing service (the official confirms on a phone) plugs in as a
-:class:`RemoteSigner`: the hash goes out now and the signature comes back later.
+:class:`RemoteSigner`: the hash goes out now and the signature comes back later. A CSC API
+service signs the batch in one request once the official's one-time code authorises it
+(:mod:`pipeline.sign.csc`): its signer is also the batch's :class:`BatchGate`.
 """
 
 from __future__ import annotations
@@ -27,9 +29,20 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_p
 
 from pipeline.config import SignSettings
 from pipeline.errors import SigningError
+from pipeline.sign.csc import open_remote
 from pipeline.sign.policy import KeyVerdict, check_key
 from pipeline.sign.profiles import KeySource, Profile
-from pipeline.sign.secrets import Prompt, read_secret
+from pipeline.sign.secrets import Activation, Prompt, read_secret
+
+
+class BatchGate(Protocol):
+    """A signer that signs a whole batch in one request (a remote service authorising the
+    batch once): every document of the batch is in flight together, and each one tells the
+    gate when it is done, so the request goes out once no document can add a hash."""
+
+    def expect(self, count: int) -> None: ...
+
+    def document(self) -> contextlib.AbstractAsyncContextManager[None]: ...
 
 
 @dataclass
@@ -40,6 +53,7 @@ class UnlockedKey:
     cert: asn1_x509.Certificate
     chain: list[asn1_x509.Certificate]
     verdict: KeyVerdict
+    gate: BatchGate | None = None
 
 
 class ParsedKeySigner(SimpleSigner):
@@ -112,29 +126,38 @@ class RemoteSigner(Signer):
 
 
 @contextlib.contextmanager
-def unlock(profile: Profile, settings: SignSettings,
-           prompt: Prompt | None = None) -> Iterator[UnlockedKey]:
-    """Unlock the profile's key for one batch; the PIN is asked at most once."""
+def unlock(profile: Profile, settings: SignSettings, prompt: Prompt | None = None,
+           activation: Activation | None = None) -> Iterator[UnlockedKey]:
+    """Unlock the profile's key for one batch with the signer's ``activation`` if given,
+    else a PIN found or asked at most once (a remote key: a one-time code asked once)."""
     who = f"hồ sơ ký '{profile.name}'"
-    if profile.key.source is KeySource.PKCS12:
-        yield _pkcs12(profile, settings, read_secret(profile.key, who, prompt))
+    if profile.key.source is KeySource.CSC:
+        remote = open_remote(profile, settings, activation, prompt)
+        yield UnlockedKey(remote.signer, remote.cert, remote.chain, remote.verdict,
+                          gate=remote.signer)
         return
-    with _pkcs11(profile, settings, read_secret(profile.key, who, prompt)) as key:
+    secret = activation.secret if activation else read_secret(profile.key, who, prompt)
+    if profile.key.source is KeySource.PKCS12:
+        yield _pkcs12(profile, settings, secret)
+        return
+    with _pkcs11(profile, settings, secret) as key:
         yield key
 
 
 def _pkcs12(profile: Profile, settings: SignSettings, secret: str) -> UnlockedKey:
+    path = profile.key.path
+    assert path is not None  # parse_profile requires it for a key file
     try:
-        data = profile.key.path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
-        raise SigningError(f"Không đọc được tệp khóa {profile.key.path}: {exc.strerror}.") from None
+        raise SigningError(f"Không đọc được tệp khóa {path}: {exc.strerror}.") from None
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, secret.encode("utf-8"))
     except ValueError:
-        raise SigningError(f"Không mở được tệp khóa {profile.key.path.name}: sai mật khẩu "
+        raise SigningError(f"Không mở được tệp khóa {path.name}: sai mật khẩu "
                            "hoặc tệp hỏng.") from None
     if key is None or cert is None:
-        raise SigningError(f"Tệp {profile.key.path.name} không chứa khóa bí mật và chứng thư.")
+        raise SigningError(f"Tệp {path.name} không chứa khóa bí mật và chứng thư.")
     signer_cert = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
     chain = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
              for c in extra]
@@ -150,6 +173,7 @@ def _pkcs11(profile: Profile, settings: SignSettings, pin: str) -> Iterator[Unlo
     from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
     spec = profile.key
+    assert spec.path is not None  # parse_profile requires the module
     try:
         session = open_pkcs11_session(str(spec.path), token_criteria=TokenCriteria(spec.token),
                                       user_pin=pin)

@@ -7,8 +7,8 @@ A profile is one TOML file in the profiles folder (``$SOHOA_HOME/profiles/<name>
     lock = false                 # lock the document (DocMDP) after this signature
 
     [key]
-    source = "pkcs12"            # pkcs12 | pkcs11
-    path = "official.p12"        # pkcs12: the file; pkcs11: the module (.so)
+    source = "pkcs12"            # pkcs12 | pkcs11 | csc
+    path = "official.p12"        # pkcs12: the file; pkcs11: the module (.so); csc: none
     token = ""                   # pkcs11: token label
     key_label = ""               # pkcs11: key and certificate label
     secret_env = "SOHOA_PIN"     # where the password/PIN comes from, else it is asked once
@@ -24,6 +24,20 @@ A profile is one TOML file in the profiles folder (``$SOHOA_HOME/profiles/<name>
     placement = "auto"           # or "page,x0,y0,x1,y1" in PDF points (page from 1)
     label = "SAO Y"              # copy: the kind of copy shown in the text block
 
+A key held by a remote signing service (a CA's cloud signing, CSC API v2) has
+``source = "csc"`` and a ``[csc]`` table instead of a key file; each batch is activated by a
+one-time code the official gives at signing time (see :mod:`pipeline.sign.csc`)::
+
+    [key]
+    source = "csc"
+
+    [csc]
+    url = "https://ky-so.ca.vn/api"  # the service's base URL, before /csc/v2/
+    credential_id = "GX0112348"      # the official's credential at the service
+    client_id = "sohoa-ubnd-xa"      # this installation's OAuth2 client (client credentials)
+    client_secret_env = "SOHOA_CSC_SECRET"  # or client_secret_file = "..."
+    otp = "sms"                      # sms: the service sends the code; app: authenticator app
+
 Relative paths are read from the profile's folder, so a profile and its files travel together.
 Secrets are never in the file: only where to find them.
 """
@@ -31,10 +45,12 @@ Secrets are never in the file: only where to find them.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.config import ConfigError, Settings
 
@@ -70,16 +86,38 @@ class Level(StrEnum):
 class KeySource(StrEnum):
     PKCS12 = "pkcs12"
     PKCS11 = "pkcs11"
+    #: A remote signing service (CSC API v2): the key never leaves the CA.
+    CSC = "csc"
 
 
 @dataclass(frozen=True)
 class KeySpec:
     source: KeySource
-    path: Path
+    #: The PKCS#12 file or the PKCS#11 module; None for a remote key.
+    path: Path | None
     token: str = ""
     key_label: str = ""
     secret_env: str = ""
     secret_file: Path | None = None
+
+
+class OtpDelivery(StrEnum):
+    #: The service sends the code (SMS) when asked (``credentials/sendOTP``).
+    SMS = "sms"
+    #: The official reads it from an authenticator app or OTP token: nothing to send.
+    APP = "app"
+
+
+@dataclass(frozen=True)
+class CscSpec:
+    """A remote signing service speaking the CSC API v2 and the official's credential there."""
+
+    url: str
+    credential_id: str
+    client_id: str
+    client_secret_env: str = ""
+    client_secret_file: Path | None = None
+    otp: OtpDelivery = OtpDelivery.SMS
 
 
 @dataclass(frozen=True)
@@ -106,6 +144,8 @@ class Profile:
     timestamp: TimestampSpec = field(default_factory=TimestampSpec)
     appearance: AppearanceSpec = field(default_factory=AppearanceSpec)
     lock: bool = False
+    #: The remote signing service when ``key.source`` is ``csc``.
+    csc: CscSpec | None = None
 
     @property
     def field_name(self) -> str:
@@ -150,12 +190,11 @@ def parse_profile(name: str, data: dict[str, Any], base: Path) -> Profile:
         return path if path.is_absolute() else base / path
 
     key = dict(data.get("key", {}))
-    if not key.get("path"):
+    source = choice(KeySource, key.get("source", "pkcs12"), "key.source")
+    if source is not KeySource.CSC and not key.get("path"):
         raise ConfigError(f"{where}: thiếu [key] path (tệp PKCS#12 hoặc thư viện PKCS#11).")
-    key_path = resolve(key["path"])
-    assert key_path is not None
-    key_spec = KeySpec(source=choice(KeySource, key.get("source", "pkcs12"), "key.source"),
-                       path=key_path, token=str(key.get("token", "")),
+    key_spec = KeySpec(source=source, path=resolve(key.get("path")),
+                       token=str(key.get("token", "")),
                        key_label=str(key.get("key_label", "")),
                        secret_env=str(key.get("secret_env", "")),
                        secret_file=resolve(key.get("secret_file")))
@@ -174,8 +213,38 @@ def parse_profile(name: str, data: dict[str, Any], base: Path) -> Profile:
     role = choice(Role, data.get("role", ""), "role")
     if role in (Role.OFFICIAL, Role.SEAL) and appearance.image is None:
         raise ConfigError(f"{where}: vai trò {role} cần [appearance] image (ảnh chữ ký/con dấu).")
+    csc = _csc(data, where, resolve) if source is KeySource.CSC else None
     return Profile(name=name, role=role, level=level, key=key_spec, timestamp=timestamp,
-                   appearance=appearance, lock=bool(data.get("lock", False)))
+                   appearance=appearance, lock=bool(data.get("lock", False)), csc=csc)
+
+
+def _csc(data: dict[str, Any], where: str,
+         resolve: Callable[[Any], Path | None]) -> CscSpec:
+    """The ``[csc]`` table: where the service is and how this installation logs in to it."""
+    table = dict(data.get("csc", {}))
+    secrets = sorted(k for k in table if k in ("client_secret", "otp_code", "password", "pin"))
+    if secrets:
+        raise ConfigError(f"{where}: không ghi bí mật ({', '.join(secrets)}) trong hồ sơ ký; "
+                          "dùng client_secret_env hoặc client_secret_file.")
+    missing = [k for k in ("url", "credential_id", "client_id") if not table.get(k)]
+    if missing:
+        raise ConfigError(f"{where}: khóa ký từ xa cần [csc] {', '.join(missing)}.")
+    url = str(table["url"]).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in (
+            "127.0.0.1", "localhost", "::1")):
+        raise ConfigError(f"{where}: [csc] url phải là địa chỉ https (trừ máy chủ thử "
+                          "nghiệm trên 127.0.0.1).")
+    if not table.get("client_secret_env") and not table.get("client_secret_file"):
+        raise ConfigError(f"{where}: [csc] cần client_secret_env hoặc client_secret_file.")
+    try:
+        otp = OtpDelivery(table.get("otp", "sms"))
+    except ValueError:
+        raise ConfigError(f"{where}: [csc] otp phải là 'sms' hoặc 'app'.") from None
+    return CscSpec(url=url, credential_id=str(table["credential_id"]),
+                   client_id=str(table["client_id"]),
+                   client_secret_env=str(table.get("client_secret_env", "")),
+                   client_secret_file=resolve(table.get("client_secret_file")), otp=otp)
 
 
 def _placement(value: Any, where: str) -> tuple[int, float, float, float, float] | None:

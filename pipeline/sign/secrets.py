@@ -1,4 +1,5 @@
-"""The PIN or password of a key: from a secret the operator provides, or asked once.
+"""The PIN or password of a key: from a secret the operator provides, or asked once; or the
+activation data the signer gives for one batch.
 
 Never logged, never stored: the value lives in memory for the batch and nowhere else.
 """
@@ -8,11 +9,23 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from pipeline.errors import SigningError
 from pipeline.sign.profiles import KeySpec
 
 Prompt = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Activation:
+    """What the signer gives at batch time to activate their key for that batch only: the
+    PIN or password of a key on a server HSM or PKCS#12 file, or the one-time code of a
+    remote signing service. Kept out of ``repr`` so no log or traceback shows it."""
+
+    secret: str = field(repr=False)
+    #: How the key was activated, as profiles name it: "pin" or "csc".
+    method: str = "pin"
 
 
 def read_secret(spec: KeySpec, who: str, prompt: Prompt | None = None) -> str:
