@@ -1,6 +1,6 @@
 """Field-extraction benchmark: document type and field values against the generator's truth.
 
-    .venv/bin/python -m bench.fields [--train 27] [--holdout 21] [--seed 4242]
+    .venv/bin/python -m bench.fields [--train 27] [--holdout 21] [--seed 4242] [--no-real]
 
 Generates two sets of documents at the clean, scanned and hard levels (plus the clean
 level's born-digital PDFs): one in the layouts the field extractor was developed on (every
@@ -9,7 +9,9 @@ type, "train") and one in the layout of each citizen-facing type it was never tu
 writes the "fields" section of ``bench/RESULTS.md``: per set, classification and exact-match
 accuracy per level, per type, per layout and per field; identifier codes reported valid while
 wrong; and a reliability table of the confidences reported against how often those values
-were right.
+were right. Then, unless ``--no-real``, the annotated real development documents
+(``bench/real_docs.py``: per field, per document, with their own reliability table) into the
+"real-dev" section.
 
 Exact match is on normalised values (ISO dates, digits-only IDs, integer đồng, NFC names).
 Two kinds of field are compared ignoring letter case and punctuation: agency names and job
@@ -37,7 +39,10 @@ sys.path.insert(0, str(ROOT))
 from bench.report import write_section  # noqa: E402
 from bench.scoring import Tally, comparable  # noqa: E402
 from pipeline.batch import process_many  # noqa: E402
-from pipeline.config import Settings  # noqa: E402
+from pipeline.config import FieldSettings, Settings  # noqa: E402
+from pipeline.fields.calibration import features  # noqa: E402
+from pipeline.fields.model import FieldValue  # noqa: E402
+from pipeline.fields.template import load as load_templates  # noqa: E402
 from pipeline.process import Pipeline  # noqa: E402
 from samples import Level, SampleInfo, generate  # noqa: E402
 
@@ -115,6 +120,73 @@ def score(samples: Sequence[SampleInfo], records: dict[Path, dict[str, object]])
             if name in CODES and found.get("valid") and not ok and value is not None:
                 out.false_valid.append(f"{sample.path.name} {name}: {value!r} (truth {truth!r})")
     return out
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One value reported, what the calibration model is given about it, and if it was right."""
+
+    value: FieldValue
+    kind: str
+    page_confidence: float | None
+    ok: bool
+
+    def features(self) -> dict[str, float]:
+        return features(self.value, self.kind, self.page_confidence)
+
+    def to_json(self) -> dict[str, object]:
+        return {"value": self.value.to_dict(), "kind": self.kind,
+                "page_confidence": self.page_confidence, "ok": self.ok}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Observation:
+        found = data["value"]
+        assert isinstance(found, dict)
+        value = FieldValue(found["value"], float(found["confidence"]), found.get("page"),
+                           None, found.get("raw", ""), bool(found.get("valid", True)),
+                           found.get("reason"), found.get("source", "ocr"),
+                           confirmed_by=tuple(found.get("confirmed_by", ())))
+        quality = data.get("page_confidence")
+        return cls(value, str(data["kind"]),
+                   None if quality is None else float(str(quality)), bool(data["ok"]))
+
+
+def observations(samples: Sequence[SampleInfo], records: dict[Path, dict[str, object]]
+                 ) -> list[Observation]:
+    """Every value reported, as the calibration model sees it, and whether it was right."""
+    templates = load_templates([])
+    rows = []
+    for sample in samples:
+        record = records.get(sample.path, {})
+        got = record.get("fields") or {}
+        pages = record.get("pages") or []
+        assert isinstance(got, dict) and isinstance(pages, list)
+        template = templates.get(str(record.get("doc_type")))
+        for name, truth in sample.fields.items():
+            found = got.get(name) or {}
+            if found.get("value") is None:
+                continue
+            spec = template.fields.get(name) if template else None
+            page = found.get("page")
+            quality = pages[page - 1].get("mean_confidence") if page and page <= len(pages) \
+                else None
+            ok = comparable(name, found["value"]) == comparable(name, truth)
+            rows.append(Observation.from_json({"value": found, "kind": spec.kind if spec
+                                               else "text", "page_confidence": quality,
+                                               "ok": ok}))
+    return rows
+
+
+def run_pipeline(paths: Sequence[Path], calibrate: bool = True
+                 ) -> tuple[dict[Path, dict[str, object]], float]:
+    """The records of ``paths`` through the whole pipeline, and the seconds it took."""
+    started = time.perf_counter()
+    settings = dataclasses.replace(Settings(), fields=FieldSettings(calibrate=calibrate))
+    with tempfile.TemporaryDirectory() as home, \
+            Pipeline(dataclasses.replace(settings, home=Path(home))) as pipeline:
+        items = list(process_many(pipeline, paths))
+    records = {i.path: (i.record.to_dict() if i.record else {}) for i in items}
+    return records, time.perf_counter() - started
 
 
 def _table(title: str, keys: Sequence[str], levels: Sequence[str],
@@ -225,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "fields")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--no-real", dest="real", action="store_false",
+                        help="skip the real development documents (../shared/real-dev)")
     args = parser.parse_args(argv)
     levels = [Level.CLEAN, Level.SCANNED, Level.HARD]
     sets: dict[str, list[SampleInfo]] = {}
@@ -234,12 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             generated = generate(args.workdir / name, count, levels=levels,
                                  seed=args.seed + offset, layouts=name)
             sets[name] = whole_documents(generated, args.workdir / name)
-    started = time.perf_counter()
-    paths = [s.path for samples in sets.values() for s in samples]
-    with tempfile.TemporaryDirectory() as home, Pipeline(Settings(home=Path(home))) as pipeline:
-        items = list(process_many(pipeline, paths))
-    seconds = time.perf_counter() - started
-    records = {i.path: (i.record.to_dict() if i.record else {}) for i in items}
+    records, seconds = run_pipeline([s.path for samples in sets.values() for s in samples])
     results = {name: (score(samples, records), samples) for name, samples in sets.items()}
     for name, (scores, _) in results.items():
         (args.workdir / f"misses-{name}.txt").write_text("\n".join(scores.misses),
@@ -249,6 +318,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_section(args.results, "fields", text)
     print(text)
     print(f"\nmisses listed in {args.workdir}/misses-*.txt")
+    if args.real:  # the annotated real documents, per field (bench/real_docs.py)
+        from bench import real_docs
+
+        done = real_docs.run()
+        if done is not None:
+            write_section(args.results, "real-dev", done[1])
+            print(done[1])
     return 0
 
 

@@ -146,6 +146,9 @@ class FieldSettings:
     template_dirs: str = field(default="", metadata=PATHS)
     #: Read QR codes (one-stop receipts, CCCD backs) before OCR.
     read_qr: bool = True
+    #: Map field confidences to how often such values are right (``bench/calibrate.py``);
+    #: off only to measure the raw scores the model is fitted on.
+    calibrate: bool = True
 
     @property
     def template_paths(self) -> list[Path]:

@@ -115,7 +115,7 @@ class Pipeline:
         self.reader = reader or PageReader(settings)
         self.fields = FieldReader(settings.fields.template_paths,
                                   settings.review.min_field_confidence,
-                                  zone=settings.timezone)
+                                  zone=settings.timezone, calibrate=settings.fields.calibrate)
         # Documents being processed right now, by content hash: a second copy of the same
         # bytes in one batch waits for the first and is then reported as its duplicate.
         self._in_flight: dict[str, _Flight] = {}

@@ -466,3 +466,22 @@ Giới tính / Sex: Nữ Quốc tịch / Natlonality: Việt Nam
     got = values(reader.read([card]).fields)
     assert got["ho_ten"] == "Trần Thùy Giang" and got["ngay_sinh"] == "1998-07-11"
     assert got["gioi_tinh"] == "Nữ"  # ends where the next (misread) label starts
+
+
+def test_calibration_maps_scores_and_leaves_given_values_alone() -> None:
+    """The shipped model (bench/calibrate.py) is applied to values read from a page; a value a
+    person or a sidecar gave keeps its own confidence; a doubtful reading stays doubtful."""
+    from pipeline.fields.calibration import load_calibrator
+
+    model = load_calibrator()
+    assert model is not None and model.about["sources"]
+    read = FieldValue("Nguyễn Văn An", 0.97, 1, None, "Nguyễn Văn An", source="ocr")
+    weak = FieldValue("Nguyễn Văn Ẩn", 0.45, 1, None, "Nguyễn Văn Ẩn", source="ocr",
+                      reason="Đã sửa")
+    given = FieldValue("000.00.12.H04-240115-0001", 0.9, None, None, "x", source="sidecar")
+    out = model.apply({"ho_ten": read, "ten": weak, "ma_ho_so": given},
+                      {"ho_ten": "person_name", "ten": "person_name",
+                       "ma_ho_so": "dossier_code"}, [])
+    assert out["ma_ho_so"] == given
+    assert out["ho_ten"].confidence != read.confidence
+    assert out["ten"].confidence < 0.6 < out["ho_ten"].confidence

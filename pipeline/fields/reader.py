@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipeline.fields.attest import attest
 from pipeline.fields.blockread import reread_block
+from pipeline.fields.calibration import load_calibrator
 from pipeline.fields.classify import classify
 from pipeline.fields.crosscheck import crosscheck
 from pipeline.fields.esign import stamps_in_lines
@@ -47,8 +48,11 @@ class FieldsResult:
 
 class FieldReader:
     def __init__(self, template_dirs: Iterable[Path] = (), min_confidence: float = 0.6,
-                 today: date | None = None, zone: str = "Asia/Ho_Chi_Minh") -> None:
+                 today: date | None = None, zone: str = "Asia/Ho_Chi_Minh",
+                 calibrate: bool = True) -> None:
         self.templates: dict[str, Template] = load(template_dirs)
+        #: Maps scores to how often such values are right (None: raw scores, for fitting).
+        self.calibrator = load_calibrator() if calibrate else None
         self.signed = load(template_dirs, abstract=True)[SIGNED_BASE]
         self.min_confidence = min_confidence
         self.today = today
@@ -69,6 +73,7 @@ class FieldReader:
         codes = [(p.number, code) for p in pages for code in p.codes]
         if kind.doc_type == "unknown":
             known, notes = attest(self._unknown(lines, codes), witnesses, self.zone, None)
+            known = self._calibrated(self.signed, known, pages)
             doubts = problems(self.signed, known, self.min_confidence) + notes
             return FieldsResult("unknown", kind.confidence, known, tuple(doubts), witnesses)
         template = self.templates[kind.doc_type]
@@ -79,10 +84,18 @@ class FieldReader:
         fields = crosscheck(fields, self.today or date.today())
         fields, notes = attest(fields, witnesses, self.zone,
                                "ngay_ban_hanh" if "ngay_ban_hanh" in template.fields else None)
+        fields = self._calibrated(template, fields, pages)
         found = problems(template, fields, self.min_confidence) + disagreements + notes
         if kind.confidence < self.min_confidence:
             found.append(f"Chưa chắc loại tài liệu ({kind.confidence:.0%}).")
         return FieldsResult(kind.doc_type, kind.confidence, fields, tuple(found), witnesses)
+
+    def _calibrated(self, template: Template, fields: dict[str, FieldValue],
+                    pages: Sequence[PageText]) -> dict[str, FieldValue]:
+        if self.calibrator is None:
+            return fields
+        kinds = {name: spec.kind for name, spec in template.fields.items()}
+        return self.calibrator.apply(fields, kinds, pages)
 
     def _unknown(self, lines: Sequence[TextLine], codes: Sequence[tuple[int, str]]
                  ) -> dict[str, FieldValue]:
