@@ -131,8 +131,9 @@ async def batch_context(settings: Settings, profile: Profile, key: UnlockedKey,
     timeout = aiohttp.ClientTimeout(total=settings.sign.network_timeout)
     connector = aiohttp.TCPConnector(limit=max(4, settings.sign.concurrency * 2))
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        # Roots come from configuration only: a key file's bundled certificates are
+        # intermediates at most, so a PKCS#12 carrying its own self-signed root proves nothing.
         roots = trust_roots(settings)
-        roots += [c for c in key.chain if c.self_signed == "maybe" or c.self_signed == "yes"]
         fetchers = AIOHttpFetcherBackend(session, per_request_timeout=int(
             settings.sign.network_timeout))
         validation = ValidationContext(

@@ -32,6 +32,12 @@ from pipeline.sign.profiles import KeySource, Profile
 from pipeline.sign.secrets import Prompt, read_secret
 
 
+class WrongPin(SigningError):
+    """The PIN or password did not open the key (counted by the profile's PIN guard)."""
+
+    code = "sai-ma-pin"
+
+
 @dataclass
 class UnlockedKey:
     """A signer ready for a batch, the certificates it brings, and what the policy said."""
@@ -131,8 +137,8 @@ def _pkcs12(profile: Profile, settings: SignSettings, secret: str) -> UnlockedKe
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, secret.encode("utf-8"))
     except ValueError:
-        raise SigningError(f"Không mở được tệp khóa {profile.key.path.name}: sai mật khẩu "
-                           "hoặc tệp hỏng.") from None
+        raise WrongPin(f"Không mở được tệp khóa {profile.key.path.name}: sai mật khẩu "
+                       "hoặc tệp hỏng.") from None
     if key is None or cert is None:
         raise SigningError(f"Tệp {profile.key.path.name} không chứa khóa bí mật và chứng thư.")
     signer_cert = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
@@ -153,6 +159,8 @@ def _pkcs11(profile: Profile, settings: SignSettings, pin: str) -> Iterator[Unlo
     try:
         session = open_pkcs11_session(str(spec.path), token_criteria=TokenCriteria(spec.token),
                                       user_pin=pin)
+    except (pkcs11.PinIncorrect, pkcs11.PinInvalid, pkcs11.PinLenRange):
+        raise WrongPin(f"Sai mã PIN của token '{spec.token}'.") from None
     except (pkcs11.PKCS11Error, OSError, RuntimeError) as exc:
         raise SigningError(f"Không mở được token '{spec.token}' ({spec.path.name}): "
                            f"{type(exc).__name__}.", detail=str(exc)) from None
