@@ -117,6 +117,7 @@ def test_the_login_form_needs_its_own_token(site: Site) -> None:
     page = browser.get("/dang-nhap")
     assert page.status_code == 200 and '<html lang="vi">' in page.text
     assert "Mã xác thực" in page.text and "http://" not in page.text
+    assert "<div hidden>" in page.text  # no provider configured: no button for it
     forged = site.client()  # another site's form: no login cookie, a made-up token
     answer = forged.post("/dang-nhap", data={"csrf": form_token(page.text), "username": "chi",
                                               "password": person.password,
