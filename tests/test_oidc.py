@@ -53,7 +53,9 @@ def _flow(world: World, browser: TestClient | None = None) -> httpx.Response:
     assert at_provider.status_code == 302, at_provider.text
     back = at_provider.headers["location"]
     assert back.startswith(CALLBACK)
-    return browser.get(back.removeprefix("https://testserver"), follow_redirects=False)
+    answer: httpx.Response = browser.get(back.removeprefix("https://testserver"),
+                                         follow_redirects=False)
+    return answer
 
 
 def test_an_official_logs_in_through_the_provider(world: World) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -56,7 +56,11 @@ class OidcLogin:
         self._metadata: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
-    def _client(self, redirect_uri: str) -> OAuth2Client:
+    def _client(self, redirect_uri: str) -> Any:
+        with warnings.catch_warnings():
+            # Authlib would rather have httpx2; httpx is what this project ships.
+            warnings.filterwarnings("ignore", message=".*httpx2.*")
+            from authlib.integrations.httpx_client import OAuth2Client
         return OAuth2Client(client_id=self.settings.oidc_client_id,
                             client_secret=self.settings.oidc_client_secret or None,
                             scope=self.settings.oidc_scopes, redirect_uri=redirect_uri,
