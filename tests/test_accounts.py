@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
 
 import pyotp
 import pytest
@@ -21,7 +22,9 @@ from fastapi.testclient import TestClient
 from pipeline.accounts.sessions import COOKIE, Sessions, digest
 from pipeline.accounts.store import Accounts, LoginRefused, parse_roles
 from pipeline.api.app import create_app
-from pipeline.api.identity import StaffRole
+from pipeline.api.auth import require_role
+from pipeline.api.identity import Actor, StaffRole
+from pipeline.api.keys import ApiKeys, Scope
 from pipeline.config import AuthSettings, Settings
 from pipeline.errors import InputError
 from pipeline.store import DocumentStore, open_store
@@ -208,3 +211,27 @@ def test_user_commands(site: Site, tmp_path: Path) -> None:
     bad = run("add", "x y", "--name", "X", "--role", "official", "--password-file",
               str(secret_file))
     assert bad.returncode != 0 and "Tên đăng nhập" in bad.stderr
+
+
+def clerks_only(who: Annotated[Actor, require_role(StaffRole.CLERK)]) -> dict[str, Any]:
+    """A route for records clerks only (mounted by the test below)."""
+    return {"who": who.id, "via": who.via}
+
+
+def test_role_checks_admit_only_people_with_the_role(site: Site) -> None:
+    site.app.add_api_route("/kiem-thu/van-thu", clerks_only, methods=["POST"])
+    clerk = make_person(site.accounts, "van-thu", "clerk")
+    reviewer = make_person(site.accounts, "kiem-tra", "reviewer")
+    as_clerk = site.client()
+    logged_in(as_clerk, clerk)
+    answer = as_clerk.post("/kiem-thu/van-thu")
+    assert answer.status_code == 200 and answer.json()["who"] == "van-thu"
+    assert answer.json()["via"].startswith("session:")
+    as_reviewer = site.client()
+    logged_in(as_reviewer, reviewer)
+    refused = as_reviewer.post("/kiem-thu/van-thu")
+    assert refused.status_code == 403 and "văn thư" in refused.json()["error"]["message"]
+    assert site.store.index is not None
+    _, key = ApiKeys(site.store.index).create("mọi quyền", frozenset(Scope))
+    system = site.client().post("/kiem-thu/van-thu", headers={"Authorization": f"Bearer {key}"})
+    assert system.status_code == 401  # a system is never a person

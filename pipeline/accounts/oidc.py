@@ -106,7 +106,15 @@ class OidcLogin:
         except Exception as exc:  # authlib raises OAuthError, httpx its own
             raise OidcError("Nhà cung cấp định danh từ chối mã đăng nhập.",
                             detail=repr(exc)) from None
-        claims = self._id_token(meta, token, saved["nonce"])
+        try:
+            claims = self._id_token(meta, token, saved["nonce"])
+        except OidcError:
+            # The provider may have rotated its keys since they were fetched: once more with
+            # fresh keys before refusing.
+            with self._lock:
+                self._metadata = None
+            meta = self.metadata()
+            claims = self._id_token(meta, token, saved["nonce"])
         if self.settings.oidc_roles_claim not in claims and meta.get("userinfo_endpoint"):
             response = client.get(meta["userinfo_endpoint"])
             if response.status_code == 200:

@@ -53,9 +53,11 @@ def sign_demo(settings: Settings, doc_ids: list[str]) -> bool:
                                           mandate=at_terminal(profile)))
         ok = all(r.ok for r in reports)
         for report in reports:
-            failed = [i for i in report.items if i.outcome is Outcome.FAILED]
-            for item in failed:
-                err.print(f"[red]Không ký được {item.doc_id}:[/] {item.message}")
+            for item in report.items:
+                if item.outcome is Outcome.FAILED:
+                    err.print(f"[red]Không ký được {item.doc_id}:[/] {item.message}")
+                elif item.outcome is Outcome.SKIPPED and report.profile != "seal":
+                    err.print(f"[yellow]Không ký {item.doc_id}:[/] {item.message}.")
         ok = _check(settings, store, doc_ids, pki) and ok
     return ok
 
