@@ -235,3 +235,39 @@ def test_role_checks_admit_only_people_with_the_role(site: Site) -> None:
     _, key = ApiKeys(site.store.index).create("mọi quyền", frozenset(Scope))
     system = site.client().post("/kiem-thu/van-thu", headers={"Authorization": f"Bearer {key}"})
     assert system.status_code == 401  # a system is never a person
+
+
+def test_accounts_sessions_grants_and_pin_counters_on_postgresql(pg_server: str,
+                                                                 tmp_path: Path) -> None:
+    """The same tables on the production database (its own dialect's upserts)."""
+    from pipeline.accounts.store import open_accounts
+    from pipeline.index import Index
+    from pipeline.sign.state import Grants, PinGuard, ProfileLocked
+
+    settings = Settings(home=tmp_path / "var", auth=AuthSettings(max_failed_logins=2))
+    index = Index(pg_server)
+    accounts = open_accounts(settings, index)
+    person = make_person(accounts, f"pg-{time.time_ns()}", "official,clerk")
+    code = person.code()
+    account = accounts.login(person.username, person.password, code, settings.auth)
+    assert account.roles == {StaffRole.OFFICIAL, StaffRole.CLERK}
+    with pytest.raises(LoginRefused):  # the same code twice
+        accounts.login(person.username, person.password, code, settings.auth)
+    with pytest.raises(LoginRefused):  # the second failure in a row locks (max 2)
+        accounts.login(person.username, "sai-mat-khau-roi", "000000", settings.auth)
+    with pytest.raises(LoginRefused, match="tạm khóa"):
+        accounts.login(person.username, person.password, person.code(), settings.auth)
+    sessions = Sessions(index, settings.auth)
+    token = sessions.create(person.username, "P", account.roles, "password+totp")
+    found = sessions.find(token)
+    assert found is not None and found.actor().via == f"session:{found.short_id}"
+    assert sessions.end_all(person.username) == 1 and sessions.find(token) is None
+    grants = Grants(index)
+    assert grants.grant("copy", "c1") and not grants.grant("copy", "c1")
+    assert grants.has("copy", "c1") and grants.revoke("copy", "c1")
+    guard = PinGuard(index, dataclasses.replace(settings.sign, pin_attempts=2))
+    name = f"pg-pin-{time.time_ns()}"
+    assert "Còn 1 lần" in guard.failed(name).message
+    assert isinstance(guard.failed(name), ProfileLocked)
+    with pytest.raises(ProfileLocked):
+        guard.check(name)

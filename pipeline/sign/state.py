@@ -59,7 +59,8 @@ class Grants:
             stmt = self.index.insert(grants).values(
                 profile=profile, client_id=client_id,
                 granted_at=datetime.now(UTC).isoformat()).on_conflict_do_nothing()
-            return bool(conn.execute(stmt).rowcount)
+            # RETURNING, not rowcount: psycopg does not count a row skipped on conflict.
+            return conn.execute(stmt.returning(grants.c.profile)).first() is not None
 
     def revoke(self, profile: str, client_id: str) -> bool:
         with self._tx() as conn:
