@@ -85,6 +85,7 @@ from pipeline.process import Pipeline  # noqa: E402
 from pipeline.sign import pdfsig  # noqa: E402
 from pipeline.sign.appearance import Box, place_issued  # noqa: E402
 from pipeline.sign.appearance.fonts import DEFAULT_FONT  # noqa: E402
+from pipeline.sign.authority import at_terminal  # noqa: E402
 from pipeline.sign.batch import BatchReport, Outcome, sign_batch  # noqa: E402
 from pipeline.sign.context import use_timezone  # noqa: E402
 from pipeline.sign.devpki import DevPki, DevPkiServer, init_dev_pki  # noqa: E402
@@ -337,7 +338,8 @@ def sohoa_level(level: Level) -> Callable[[Env, int], Outputs]:
     def run(env: Env, n: int) -> Outputs:
         settings, store = env.fresh_store()
         ids = env.ids[:n]
-        report = sign_batch(settings, store, env.profile(settings, "official", level), ids)
+        profile = env.profile(settings, "official", level)
+        report = sign_batch(settings, store, profile, ids, mandate=at_terminal(profile))
         picked = sample(ids, env.check_count)
         return Outputs(failures=_batch_failures(report),
                        export=lambda: _export(env, store, f"sohoa-{level}", picked))
@@ -347,8 +349,10 @@ def sohoa_level(level: Level) -> Callable[[Env, int], Outputs]:
 def sohoa_two(env: Env, n: int) -> Outputs:
     settings, store = env.fresh_store()
     ids = env.ids[:n]
-    first = sign_batch(settings, store, env.profile(settings, "official", Level.B_LT), ids)
-    second = sign_batch(settings, store, env.profile(settings, "seal", Level.B_LTA), ids)
+    official = env.profile(settings, "official", Level.B_LT)
+    seal = env.profile(settings, "seal", Level.B_LTA)
+    first = sign_batch(settings, store, official, ids, mandate=at_terminal(official))
+    second = sign_batch(settings, store, seal, ids, mandate=at_terminal(seal))
     picked = sample(ids, env.check_count)
     return Outputs(failures=_batch_failures(first) + _batch_failures(second),
                    export=lambda: _export(env, store, "sohoa-two", picked))

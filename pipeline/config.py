@@ -243,6 +243,11 @@ class SignSettings:
     workers: int = 0
     #: Seconds to wait for a TSA, OCSP responder or CRL server.
     network_timeout: float = 20.0
+    #: Wrong PINs in a row that lock a "pin" profile, and for how long (minutes).
+    pin_attempts: int = 5
+    pin_lockout_minutes: float = 30.0
+    #: Seconds a batch waits for another batch signing the same document before giving up.
+    document_lock_wait: float = 120.0
 
     def profiles_path(self, home: Path) -> Path:
         return Path(self.profiles_dir) if self.profiles_dir else home / "profiles"
@@ -253,6 +258,41 @@ class SignSettings:
     @property
     def trust_paths(self) -> list[Path]:
         return [Path(p) for p in self.trust_roots.split(os.pathsep) if p]
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """People of the centre: local accounts (password + TOTP) or the province's OpenID
+    Connect provider; sessions in the index database, cookies always ``Secure``."""
+
+    #: A session ends after this long without a request, and this long after login at most.
+    session_idle_minutes: float = 30.0
+    session_hours: float = 10.0
+    #: Failed logins in a row that lock an account, and for how long (minutes).
+    max_failed_logins: int = 5
+    lockout_minutes: float = 15.0
+    #: The provider (``https://id.tinh.gov.vn/realms/x``); empty = local accounts only.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    #: Give it in the environment (``SOHOA_AUTH_OIDC_CLIENT_SECRET``), not in the file.
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid profile"
+    #: Claims naming the person and holding their roles (a list or a space-separated string).
+    oidc_username_claim: str = "preferred_username"
+    oidc_roles_claim: str = "roles"
+    #: ``provider-value=role`` pairs, comma-separated (``lanh-dao=official,van-thu=clerk``);
+    #: empty = the claim holds our role names (scanner, reviewer, official, clerk, admin).
+    oidc_role_map: str = ""
+    #: Where the provider sends the browser back; empty = derived from the request.
+    oidc_redirect_uri: str = ""
+
+    @property
+    def oidc(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    def role_map(self) -> dict[str, str]:
+        pairs = [p.partition("=") for p in self.oidc_role_map.split(",") if p.strip()]
+        return {k.strip(): v.strip() for k, _, v in pairs}
 
 
 @dataclass(frozen=True)
@@ -277,6 +317,7 @@ class Settings:
     work: WorkSettings = field(default_factory=WorkSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     sign: SignSettings = field(default_factory=SignSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     def __post_init__(self) -> None:
         # Settings built in code (tests, tools) follow the same rule as those read.

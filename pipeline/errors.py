@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     MISSING_DEPENDENCY = 6
     SIGNING = 7
     INVALID_SIGNATURE = 8
+    FORBIDDEN = 9
     INTERNAL = 10
 
 
@@ -114,6 +115,13 @@ class SigningError(SohoaError):
 
     code = "loi-ky-so"
     exit_code = ExitCode.SIGNING
+
+
+class Forbidden(SohoaError):
+    """The caller may not do this (a profile that is not theirs, a role they do not hold)."""
+
+    code = "khong-du-quyen"
+    exit_code = ExitCode.FORBIDDEN
 
 
 class VerificationFailed(SohoaError):

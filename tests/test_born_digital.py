@@ -25,6 +25,7 @@ from pipeline.ocr.reader import plan_pdf_page
 from pipeline.ocr.textlayer import page_words, read_text_layer
 from pipeline.pdf.signatures import embedded_signatures
 from pipeline.process import Pipeline
+from pipeline.sign.authority import at_terminal
 from pipeline.sign.batch import sign_batch
 from pipeline.sign.profiles import Level, load_profile
 from pipeline.store import open_store
@@ -127,7 +128,8 @@ def test_embedded_signature_of_a_signed_result_is_evidence(tmp_path: Path) -> No
     with sign_env(tmp_path / "sign") as env:
         (doc_id,) = env.ingest_results(tmp_path / "in", 1, seed=4)
         official = dataclasses.replace(load_profile(env.settings, "official"), level=Level.B_B)
-        assert sign_batch(env.settings, env.store, official, [doc_id]).ok
+        assert sign_batch(env.settings, env.store, official, [doc_id],
+                          mandate=at_terminal(official)).ok
         source = env.store.get_record(doc_id)
         signed = tmp_path / "signed.pdf"
         signed.write_bytes(env.store.read(env.store.artifact(source, Variant.SIGNED)))

@@ -21,11 +21,12 @@ from pipeline.config import ConfigError
 from pipeline.errors import SigningError
 from pipeline.models import Variant
 from pipeline.sign import pdfsig
+from pipeline.sign.authority import at_terminal
 from pipeline.sign.batch import BatchReport, Outcome, pending, sign_batch
 from pipeline.sign.context import trust_roots
 from pipeline.sign.csc import WRONG_CODE_MESSAGE, send_code
 from pipeline.sign.profiles import KeySource, Profile, load_profile, parse_profile
-from pipeline.sign.secrets import Activation
+from pipeline.sign.secrets import ActivationSecret
 from pipeline.sign.verify import verify_pdf
 from tests.csc_server import MAX_FAILURES, CscServer
 from tests.sign_env import SignEnv, sign_env
@@ -54,7 +55,8 @@ def _write_profile(env: SignEnv, server: CscServer, name: str, credential: str,
                    otp: str) -> None:
     folder = env.settings.sign.profiles_path(env.settings.home)
     (folder / f"{name}.toml").write_text(
-        'role = "official"\nlevel = "B-LT"\n\n[key]\nsource = "csc"\n\n'
+        'role = "official"\nowner = "an"\nactivation = "csc"\nlevel = "B-LT"\n\n'
+        '[key]\nsource = "csc"\n\n'
         f'[csc]\nurl = "{server.url}"\ncredential_id = "{credential}"\n'
         f'client_id = "sohoa-test"\nclient_secret_env = "{SECRET_ENV}"\notp = "{otp}"\n\n'
         f'[timestamp]\nurl = "{env.pki.tsa_url}"\n\n'
@@ -62,7 +64,8 @@ def _write_profile(env: SignEnv, server: CscServer, name: str, credential: str,
 
 
 def _sign(env: SignEnv, profile: Profile, ids: list[str], code: str) -> BatchReport:
-    return sign_batch(env.settings, env.store, profile, ids, activation=Activation(code, "csc"))
+    return sign_batch(env.settings, env.store, profile, ids, mandate=at_terminal(profile),
+                      activation=ActivationSecret(code, "csc"))
 
 
 def _sms_code(env: SignEnv, csc: CscServer, profile: Profile) -> str:
@@ -171,7 +174,8 @@ def test_code_asked_once_when_not_given(env: SignEnv, csc: CscServer, tmp_path: 
         asked.append(text)
         return csc.last_code("an-rsa")
 
-    report = sign_batch(env.settings, env.store, profile, ids, prompt=prompt)
+    report = sign_batch(env.settings, env.store, profile, ids, mandate=at_terminal(profile),
+                        prompt=prompt)
     assert report.ok and len(asked) == 1
 
 
@@ -184,7 +188,7 @@ def test_job_thread_without_code_refused(env: SignEnv, csc: CscServer, tmp_path:
 
     def job() -> None:
         try:
-            sign_batch(env.settings, env.store, profile, ids)
+            sign_batch(env.settings, env.store, profile, ids, mandate=at_terminal(profile))
         except SigningError as exc:
             errors.append(exc.message)
 
@@ -252,7 +256,8 @@ def test_cli_asks_the_code(env: SignEnv, csc: CscServer, tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert len(asked) == 1 and "SMS" in asked[0]
     outcomes = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert [d["outcome"] for d in outcomes[0]["documents"]] == ["signed", "signed"]
+    documents = outcomes[0]["documents"]
+    assert [d["outcome"] for d in documents] == ["signed", "signed"], documents
 
 
 # --- the service itself: the protocol's refusals ------------------------------------------

@@ -270,3 +270,26 @@ def test_a_mangled_kind_in_the_symbol_is_repaired_or_doubted() -> None:
     assert check_symbol("nghi_dinh", law) == law
     letter = FieldValue("574/UBND-KTTH", 0.95, 1, None, "")
     assert check_symbol("cong_van", letter) == letter
+
+
+def test_a_place_and_date_line_wrapped_before_its_year_is_read() -> None:
+    """Long place names ("Thành phố Hồ Chí Minh") push the year of the date line onto the next
+    line, in print and in scans alike."""
+    from pipeline.fields.header import place_date
+    from pipeline.fields.lines import document_lines
+
+    words = []
+    for line, (y, texts) in enumerate(((100, ["Thành", "phố", "Hồ", "Chí", "Minh,", "ngày",
+                                              "27", "tháng", "01", "năm"]),
+                                       (130, ["2023"]))):
+        x = 600.0
+        for text in texts:
+            words.append(Word(text, (x, y, x + 12 * len(text), y + 22), 0.95, line))
+            x += 12 * len(text) + 10
+    page = PageText(number=1, width=1700, height=2400, dpi=200, text_source=TextSource.OCR,
+                    words=tuple(words), text="", mean_confidence=0.95)
+    lines = document_lines([page])
+    found = place_date(lines, None)
+    assert found, "the wrapped date line gives a candidate"
+    value = " ".join(ln.text[a:b] for ln, a, b in found[0])
+    assert value == "ngày 27 tháng 01 năm 2023"

@@ -1,11 +1,13 @@
-"""The officials' page end to end (issue 8).
+"""The officials' page end to end (issues 8 and 14).
 
 A real kho with three born-digital results, the dev PKI with its TSA, OCSP and CRLs served on
-127.0.0.1 and its signer profiles (``tests/sign_env.py``), an API key with the scopes the page
-needs, the API under uvicorn in a thread, and Debian's Chromium driven headless by Playwright
-(its own browsers are never downloaded): the official enters the key, picks the profile, looks
-at a preview, selects three documents and signs them as a batch; ``sohoa verify`` then calls
-each signed document valid.
+127.0.0.1 and its signer profiles plus a production-shaped "pin" profile
+(``tests/sign_env.py``, ``tests/signing_site.py``), the official's account (password + TOTP),
+the API under uvicorn in a thread, and Debian's Chromium driven headless by Playwright (its
+own browsers are never downloaded): the official logs in with a code computed by pyotp, sees
+only their own profiles, looks at a preview, selects three documents, types a wrong PIN (the
+batch fails, nothing is signed), then the right one; ``sohoa verify`` and poppler's
+``pdfsig`` call each signed document valid and each audit entry names the official.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.api.keys import ApiKeys, Scope
+from pipeline.models import Status
+from pipeline.sign import pdfsig
+from tests.accounts_env import Person
 from tests.sign_env import SignEnv, free_port, sign_env
+from tests.signing_site import signing_site
 
 pytestmark = pytest.mark.integration
 
@@ -43,8 +48,9 @@ SIGN_TIMEOUT_MS = 180_000
 class Served:
     env: SignEnv
     url: str
-    key: str
+    official: Person
     ids: list[str]
+    review: list[str]
 
 
 @pytest.fixture(scope="module")
@@ -68,20 +74,20 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The kho, the dev PKI server and the API on a free port, for the module."""
+    """The kho, the dev PKI server, the accounts and the API on a free port, for the module."""
     import uvicorn
-
-    from pipeline.api.app import create_app
 
     root = tmp_path_factory.mktemp("officials")
     with sign_env(root) as env:
-        ids = env.ingest_results(root / "in", 3, seed=808)
-        assert env.store.index is not None
-        _, key = ApiKeys(env.store.index).create(
-            "Trang ký số (kiểm thử)", frozenset({Scope.SIGN, Scope.READ_DOCUMENTS}))
+        made = env.ingest_results(root / "in", 4, seed=808)
+        # One of these reads doubtfully and waits in review: never offered for signing.
+        ids = [d for d in made if env.store.get_record(d).status is Status.DONE]
+        review = [d for d in made if d not in ids]
+        assert len(ids) == 3 and len(review) == 1, "seed 808 gives 3 done results, 1 review"
+        site = signing_site(env)
         port = free_port()
-        config = uvicorn.Config(create_app(env.settings, env.store), host="127.0.0.1",
-                                port=port, log_level="warning", access_log=False)
+        config = uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning",
+                                access_log=False)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name="sohoa-api", daemon=True)
         thread.start()
@@ -91,7 +97,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 pytest.fail("the API server did not start", pytrace=False)
             time.sleep(0.02)
         try:
-            yield Served(env, f"http://127.0.0.1:{port}", key, ids)
+            yield Served(env, f"http://127.0.0.1:{port}", site.official, ids, review)
         finally:
             server.should_exit = True
             thread.join(timeout=30)
@@ -103,34 +109,45 @@ def _get(url: str) -> tuple[str, str]:
 
 
 def test_the_page_is_served_in_vietnamese_with_nothing_from_elsewhere(served: Served) -> None:
-    kind, page = _get(served.url + "/")
-    assert kind.startswith("text/html") and '<html lang="vi">' in page
+    from importlib import resources
+
+    kind, login_page = _get(served.url + "/")  # no session: the login page
+    assert kind.startswith("text/html") and '<html lang="vi">' in login_page
+    assert "Tên đăng nhập" in login_page and "Mã xác thực" in login_page
+    assert re.findall(r'(?:src|href)="([^"#]+)"', login_page) == ["/static/style.css",
+                                                                   "/dang-nhap/oidc"]
+    page = resources.files("pipeline.api").joinpath("static/index.html").read_text("utf-8")
     assets = re.findall(r'(?:src|href)="([^"#]+)"', page)
     assert sorted(assets) == ["static/app.js", "static/style.css"]
     for asset in assets:
         kind, text = _get(f"{served.url}/{asset}")
         assert kind.startswith("text/javascript" if asset.endswith(".js") else "text/css")
         assert "http://" not in text and "https://" not in text and "//cdn" not in text
-    for label in ("Khóa truy cập", "Hồ sơ ký", "Hàng chờ ký", "Chọn tất cả", "Xem trước",
-                  "Thông tin đọc được", "Ký các tài liệu đã chọn", "Đã ký"):
+    for label in ("Đăng xuất", "Hồ sơ ký", "Hàng chờ ký", "Chọn tất cả", "Xem trước",
+                  "Thông tin đọc được", "Ký các tài liệu đã chọn", "Đã ký", "Mã PIN"):
         assert label in page, label
 
 
-def test_a_batch_of_three_signed_from_the_page_is_valid(chromium: Path, served: Served) -> None:
+def test_an_official_logs_in_and_signs_a_batch_with_a_pin(chromium: Path,
+                                                          served: Served) -> None:
     from playwright.sync_api import ConsoleMessage, Request, expect, sync_playwright
 
-    env, ids = served.env, served.ids
+    env, ids, official = served.env, served.ids, served.official
+    password = env.pki.password().decode()
     problems: list[str] = []
     elsewhere: list[str] = []
+    posted: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
-        # Chromium logs every non-2xx response; the wrong key below is one on purpose.
+        # Chromium logs every non-2xx response; the wrong code below is one on purpose.
         if message.type == "error" and "Failed to load resource" not in message.text:
             problems.append(message.text)
 
     def on_request(request: Request) -> None:
         if not request.url.startswith((served.url + "/", "blob:", "data:")):
             elsewhere.append(request.url)
+        if request.method == "POST" and request.url.endswith("/v1/signing/jobs"):
+            posted.append(request.headers.get("x-csrf-token", ""))
 
     started = time.monotonic()
     with sync_playwright() as playwright:
@@ -144,27 +161,36 @@ def test_a_batch_of_three_signed_from_the_page_is_valid(chromium: Path, served: 
             page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
             page.on("request", on_request)
             page.goto(served.url + "/")
+            expect(page).to_have_url(re.compile("/dang-nhap$"))
+
+            # A wrong code: the server's Vietnamese message, still on the login page.
+            page.get_by_label("Tên đăng nhập").fill(official.username)
+            page.get_by_label("Mật khẩu").fill(official.password)
+            page.get_by_label("Mã xác thực").fill("000000")
+            page.get_by_test_id("login-submit").click()
+            expect(page.get_by_test_id("login-error")).to_contain_text(
+                "mật khẩu hoặc mã xác thực không đúng")
+            page.get_by_label("Mật khẩu").fill(official.password)
+            page.get_by_label("Mã xác thực").fill(official.code())
+            page.get_by_test_id("login-submit").click()
             expect(page).to_have_title(re.compile("Ký số"))
+            expect(page.get_by_test_id("who")).to_contain_text(official.name)
 
-            # A wrong key: the server's Vietnamese message, and no queue.
-            page.get_by_label("Khóa truy cập").fill("sohoa_000000000000_khong-dung")
-            page.get_by_role("button", name="Kết nối").click()
-            expect(page.get_by_test_id("error")).to_contain_text(
-                "Khóa truy cập không đúng hoặc đã bị thu hồi")
-            expect(page.locator("#workspace")).to_be_hidden()
-
-            page.get_by_label("Khóa truy cập").fill(served.key)
-            page.get_by_role("button", name="Kết nối").click()
-            expect(page.get_by_test_id("error")).to_be_hidden()
-            page.get_by_label("Hồ sơ ký").select_option("official")
+            # Only the official's own profiles; the PIN one chosen.
+            options = page.get_by_test_id("profile-select").locator("option")
+            expect(options).to_have_count(2)
+            assert sorted(options.evaluate_all("os => os.map(o => o.value)")) == [
+                "official", "official-pin"]
+            page.get_by_label("Hồ sơ ký").select_option("official-pin")
             rows = page.get_by_test_id("queue-row")
             expect(rows).to_have_count(3)
             for doc_id in ids:
                 expect(page.locator(f'tr[data-id="{doc_id}"]')).to_be_visible()
-            # The key lives in this tab's sessionStorage only.
-            kept = page.evaluate("() => [sessionStorage.getItem('sohoa.apiKey'), "
-                                 "localStorage.length, document.cookie]")
-            assert kept == [served.key, 0, ""]
+            expect(page.locator(f'tr[data-id="{served.review[0]}"]')).to_have_count(0)
+            # Nothing of the session is readable by the page (HttpOnly), nothing kept.
+            kept = page.evaluate("() => [document.cookie, localStorage.length, "
+                                 "Object.keys(sessionStorage)]")
+            assert kept == ["", 0, ["sohoa.profile"]]
 
             # A row shows its page and the fields read.
             first = env.store.get_record(ids[0])
@@ -176,8 +202,6 @@ def test_a_batch_of_three_signed_from_the_page_is_valid(chromium: Path, served: 
             read = {k for k, v in first.fields.items() if isinstance(v, dict)}
             assert read, "the generated result should have fields read"
             expect(page.get_by_test_id("field-row")).to_have_count(len(read))
-            for name in read:
-                expect(page.locator(f'#fields-body tr[data-field="{name}"]')).to_be_visible()
 
             # Select all, none, then the three one by one.
             select_all = page.get_by_label("Chọn tất cả")
@@ -190,38 +214,65 @@ def test_a_batch_of_three_signed_from_the_page_is_valid(chromium: Path, served: 
             for doc_id in ids:
                 page.locator(f'tr[data-id="{doc_id}"]').get_by_test_id("row-check").check()
             expect(sign).to_have_text("Ký các tài liệu đã chọn (3)")
-            sign.click()
 
+            # A wrong PIN: the batch stops with a clear message and signs nothing.
+            sign.click()
+            expect(page.get_by_test_id("pin-dialog")).to_be_visible()
+            page.get_by_test_id("pin-input").fill("khong-phai-ma-pin")
+            page.get_by_test_id("pin-ok").click()
+            expect(page.get_by_test_id("error")).to_contain_text("Sai mã PIN",
+                                                                 timeout=SIGN_TIMEOUT_MS)
+            assert all(not env.store.get_record(d).signatures for d in ids)
+
+            for doc_id in ids:  # the failed batch kept the selection; make sure of it
+                page.locator(f'tr[data-id="{doc_id}"]').get_by_test_id("row-check").check()
+            sign.click()
+            page.get_by_test_id("pin-input").fill(password)
+            page.get_by_test_id("pin-ok").click()
             expect(page.get_by_test_id("progress-text")).to_have_text(
                 "Đã ký 3/3", timeout=SIGN_TIMEOUT_MS)
-            progress = page.get_by_test_id("progress")
-            assert progress.evaluate("p => [p.value, p.max]") == [3, 3]
             signed = page.get_by_test_id("signed-item")
-            expect(signed).to_have_count(3)
-            outcomes = {signed.nth(i).get_attribute("data-id"):
-                        signed.nth(i).get_attribute("data-outcome") for i in range(3)}
+            outcomes = {}
+            for i in range(signed.count()):
+                item = signed.nth(i)
+                if item.get_attribute("data-outcome") == "signed":
+                    outcomes[item.get_attribute("data-id")] = "signed"
             assert outcomes == dict.fromkeys(ids, "signed")
-            expect(page.get_by_test_id("signed-outcome").first).to_have_text("Đã ký")
             expect(page.get_by_test_id("job-signer")).to_contain_text(env.pki.official_name)
             expect(page.get_by_test_id("queue-empty")).to_be_visible()
+            assert page.evaluate("() => document.getElementById('pin').value") == ""
 
             # What was signed: the signed version's page and its signature.
-            page.locator(f'[data-testid="signed-item"][data-id="{ids[1]}"]') \
-                .get_by_test_id("signed-open").click()
+            done = f'[data-testid="signed-item"][data-outcome="signed"][data-id="{ids[1]}"]'
+            page.locator(done).get_by_test_id("signed-open").click()
             expect(page.get_by_test_id("signature")).to_have_count(1)
             expect(page.get_by_test_id("signature")).to_contain_text(env.pki.official_name)
-            expect(page.get_by_test_id("preview-image").first).to_be_visible()
+
+            # Logging out ends the session: the page sends the person to the login page.
+            page.get_by_test_id("logout").click()
+            expect(page).to_have_url(re.compile("/dang-nhap$"))
+            page.goto(served.url + "/")
+            expect(page).to_have_url(re.compile("/dang-nhap$"))
         finally:
             browser.close()
     browser_seconds = time.monotonic() - started
 
     assert not problems, problems
     assert not elsewhere, f"the page reached beyond its origin: {elsewhere}"
+    assert len(posted) == 2 and all(len(t) == 64 for t in posted)  # CSRF token sent
     for doc_id in ids:
         record = env.store.get_record(doc_id)
         assert [s.role for s in record.signatures] == ["official"], doc_id
+        (audit,) = env.store.audit_entries(f"signatures/{doc_id}/")
+        assert audit["actor"]["id"] == official.username  # type: ignore[index]
+        assert audit["actor"]["name"] == official.name  # type: ignore[index]
+        assert audit["actor"]["auth"] == "password+totp"  # type: ignore[index]
+        assert str(audit["via"]).startswith("session:") and audit["activation"] == "pin"
+        assert audit["shown_sha256"] == audit["signed_from_sha256"] == \
+            record.artifacts["searchable"].sha256
+        assert audit["request"] and password not in json.dumps(audit)
 
-    # `sohoa verify ID --json` for each, in parallel.
+    # `sohoa verify ID --json` for each, in parallel, and poppler's pdfsig.
     environ = {**os.environ, "SOHOA_HOME": str(env.settings.home),
                "SOHOA_SIGN_DEV_PKI_PORT": str(env.pki.port), "SOHOA_JOBS": "1"}
     runs = {doc_id: subprocess.Popen([sys.executable, "-m", "pipeline", "verify", doc_id,
@@ -235,4 +286,14 @@ def test_a_batch_of_three_signed_from_the_page_is_valid(chromium: Path, served: 
         assert answer["ok"], answer
         assert [s["signer"] for s in answer["signatures"]] == [env.pki.official_name]
         assert answer["lowest_level"] == "B-LT", answer
+    if not pdfsig.available():
+        pytest.fail("pdfsig and certutil are needed (poppler-utils, libnss3-tools): "
+                    "`make test` installs them", pytrace=False)
+    for doc_id in ids:
+        path = served.env.settings.home / f"{doc_id}.pdf"
+        record = env.store.get_record(doc_id)
+        path.write_bytes(env.store.read(record.artifacts["signed"]))
+        verdicts = [v for v in pdfsig.pdfsig(path, [env.pki.root_cert])
+                    if not v.document_timestamp]
+        assert verdicts and all(v.valid_and_trusted for v in verdicts), (doc_id, verdicts)
     print(f"browser part {browser_seconds:.1f} s")

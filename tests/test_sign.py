@@ -20,6 +20,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pipeline.errors import SigningError
 from pipeline.models import Variant
 from pipeline.sign import pdfsig
+from pipeline.sign.authority import at_terminal
 from pipeline.sign.batch import Outcome, pending, sign_batch
 from pipeline.sign.context import trust_roots
 from pipeline.sign.policy import check_key
@@ -44,7 +45,7 @@ def _sign(env: SignEnv, profile: str, ids: list[str], level: Level | None = None
     chosen = load_profile(env.settings, profile)
     if level is not None:
         chosen = dataclasses.replace(chosen, level=level)
-    report = sign_batch(env.settings, env.store, chosen, ids)
+    report = sign_batch(env.settings, env.store, chosen, ids, mandate=at_terminal(chosen))
     assert report.ok, [(i.doc_id, i.message) for i in report.items]
 
 
@@ -172,7 +173,7 @@ def test_revoked_signer_is_refused_before_any_document(env: SignEnv, tmp_path: P
         key=dataclasses.replace(load_profile(env.settings, "official").key,
                                 path=env.pki.official_revoked.p12))
     with pytest.raises(SigningError, match="thu hồi"):
-        sign_batch(env.settings, env.store, profile, [doc_id])
+        sign_batch(env.settings, env.store, profile, [doc_id], mandate=at_terminal(profile))
     assert not env.store.get_record(doc_id).signatures
 
 
@@ -184,7 +185,8 @@ def test_pkcs11_token_signs_for_real(env: SignEnv, tmp_path: Path) -> None:
                        "official")
     base = load_profile(env.settings, "official")
     profile = parse_profile("hsm", {
-        "role": "official", "level": "B-LT",
+        "role": "official", "owner": "an", "level": "B-LT", "dev": True,
+        "activation": "unattended",
         "key": {"source": "pkcs11", "path": str(token.module), "token": token.label,
                 "key_label": "official", "secret_env": "SOHOA_TEST_PIN"},
         "timestamp": {"url": env.pki.tsa_url},
@@ -192,7 +194,7 @@ def test_pkcs11_token_signs_for_real(env: SignEnv, tmp_path: Path) -> None:
     }, tmp_path)
     os.environ["SOHOA_TEST_PIN"] = token.pin
     ids = env.ingest_results(tmp_path / "in", 2, seed=60)
-    report = sign_batch(env.settings, env.store, profile, ids)
+    report = sign_batch(env.settings, env.store, profile, ids, mandate=at_terminal(profile))
     assert report.ok, [(i.doc_id, i.message) for i in report.items]
     assert "PSS" in report.key
     for doc_id in ids:
@@ -226,7 +228,8 @@ def test_copy_profile_signs_a_digitised_scan_alone(env: SignEnv, tmp_path: Path)
     report = verify_pdf(_signed(env, doc_id), trust_roots(env.settings))
     assert report.ok and report.signatures[0].signer == env.pki.agency_name
     assert report.lowest_level == "B-LTA"
-    outcome = sign_batch(env.settings, env.store, load_profile(env.settings, "copy"), [doc_id])
+    copy = load_profile(env.settings, "copy")
+    outcome = sign_batch(env.settings, env.store, copy, [doc_id], mandate=at_terminal(copy))
     assert outcome.items[0].outcome is Outcome.SKIPPED
 
 
@@ -244,14 +247,16 @@ def test_pin_is_asked_once_per_batch_and_dead_tsa_loses_nothing(env: SignEnv,
     dead = dataclasses.replace(base, key=no_secret, level=Level.B_T,
                                timestamp=dataclasses.replace(base.timestamp,
                                                              url="http://127.0.0.1:9/tsa"))
-    report = sign_batch(env.settings, env.store, dead, ids, prompt=prompt)
+    report = sign_batch(env.settings, env.store, dead, ids, prompt=prompt,
+                        mandate=at_terminal(dead))
     assert len(asked) == 1 and "official" in asked[0]
     assert report.count(Outcome.FAILED) == len(ids)
     for doc_id in ids:  # nothing half-signed, nothing stored
         record = env.store.get_record(doc_id)
         assert not record.signatures and Variant.SIGNED.value not in record.artifacts
     alive = dataclasses.replace(dead, timestamp=base.timestamp)
-    report = sign_batch(env.settings, env.store, alive, ids, prompt=prompt)
+    report = sign_batch(env.settings, env.store, alive, ids, prompt=prompt,
+                        mandate=at_terminal(alive))
     assert report.ok and report.count(Outcome.SIGNED) == len(ids) and len(asked) == 2
 
 
@@ -332,7 +337,8 @@ def test_a_big_batch_signs_on_every_core_with_revocation_data_fetched_once(
                                    sign=dataclasses.replace(env.settings.sign, workers=2))
     env.server.reset_counts()
     seen: list[str] = []
-    report = sign_batch(settings, env.store, load_profile(settings, "official"), ids,
+    official = load_profile(settings, "official")
+    report = sign_batch(settings, env.store, official, ids, mandate=at_terminal(official),
                         progress=lambda item: seen.append(item.doc_id))
     assert report.ok, [(i.doc_id, i.message) for i in report.items if i.message]
     assert [i.doc_id for i in report.items] == ids and sorted(seen) == sorted(ids)

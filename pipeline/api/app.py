@@ -10,10 +10,14 @@ from typing import Any
 from fastapi import FastAPI
 
 from pipeline import __version__
+from pipeline.accounts.keyfile import home_secret
+from pipeline.accounts.oidc import OidcLogin
+from pipeline.accounts.sessions import Sessions
+from pipeline.accounts.store import open_accounts
 from pipeline.api import errors
 from pipeline.api.deps import Services
 from pipeline.api.keys import ApiKeys
-from pipeline.api.routes import documents, misc, pages, people, signing, uploads
+from pipeline.api.routes import documents, login, misc, pages, people, signing, uploads
 from pipeline.config import Settings
 from pipeline.store import DocumentStore, open_store
 
@@ -23,8 +27,10 @@ DESCRIPTION = """API của kho dữ liệu số hóa: tài liệu và kết qu�
 theo mã, hồ sơ theo mã hồ sơ, dữ liệu công dân đã cung cấp (mỗi lần đọc được ghi nhật ký kiểm
 toán, cần tiêu đề `X-Purpose`), tải lên tài liệu và ký số theo lô.
 
-Xác thực: `Authorization: Bearer KHÓA` (tạo bằng `sohoa apikey create`). Lỗi trả về
-`{"error": {"code", "message", "request_id"}}`."""
+Xác thực: hệ thống khác dùng `Authorization: Bearer KHÓA` (tạo bằng `sohoa apikey create`);
+cán bộ đăng nhập trên trang (`/dang-nhap`: mật khẩu và mã xác thực TOTP, hoặc nhà cung cấp
+định danh của tỉnh) và gửi kèm mã chống giả mạo `X-CSRF-Token` với mọi yêu cầu thay đổi dữ
+liệu. Lỗi trả về `{"error": {"code", "message", "request_id"}}`."""
 
 
 class RequestLog:
@@ -64,19 +70,18 @@ class RequestLog:
 
 
 def link_secret(settings: Settings) -> bytes:
-    """The key of download links, shared by every server process of this home (made once,
-    readable by the owner only)."""
-    path = settings.home / "api-link-secret"
-    if not path.is_file():
-        settings.home.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{secrets.token_hex(4)}")
-        tmp.write_bytes(secrets.token_bytes(32))
-        tmp.chmod(0o600)
-        try:
-            tmp.rename(path) if not path.exists() else tmp.unlink()
-        except OSError:
-            tmp.unlink(missing_ok=True)
-    return path.read_bytes()
+    """The key of download links, shared by every server process of this home."""
+    return home_secret(settings.home, "api-link-secret")
+
+
+def open_services(settings: Settings, store: DocumentStore) -> Services:
+    """Keys, accounts, sessions and (when configured) the OpenID Connect provider."""
+    if store.index is None:  # pragma: no cover - open_store always gives one
+        raise ValueError("the API needs the index")
+    accounts = open_accounts(settings, store.index)
+    oidc = OidcLogin(settings.auth, accounts.sealer) if settings.auth.oidc else None
+    return Services(settings, store, ApiKeys(store.index), accounts,
+                    Sessions(store.index, settings.auth), oidc)
 
 
 def app_from_env() -> FastAPI:
@@ -89,11 +94,9 @@ def app_from_env() -> FastAPI:
 
 def create_app(settings: Settings, store: DocumentStore | None = None) -> FastAPI:
     store = store or open_store(settings)
-    if store.index is None:  # pragma: no cover - open_store always gives one
-        raise ValueError("the API needs the index")
     app = FastAPI(title="sohoa", version=__version__, description=DESCRIPTION,
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
-    app.state.services = Services(settings, store, ApiKeys(store.index))
+    app.state.services = open_services(settings, store)
     app.state.link_secret = link_secret(settings)
     app.state.signing = signing.SigningJobs()
     app.state.dispatcher = None
@@ -107,7 +110,7 @@ def create_app(settings: Settings, store: DocumentStore | None = None) -> FastAP
 
         app.state.pipeline = Pipeline(settings, store)
     errors.install(app)
-    for module in (misc, documents, pages, people, uploads, signing):
+    for module in (misc, login, documents, pages, people, uploads, signing):
         app.include_router(module.router)
 
     app.add_middleware(RequestLog)

@@ -13,19 +13,20 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.api.keys import ApiClient
+from pipeline.api.identity import Actor
 from pipeline.store import DocumentStore
 
 PREFIX = "access/"
 
 
-def record_access(store: DocumentStore, client: ApiClient, *, what: str, subject: str,
+def record_access(store: DocumentStore, client: Actor, *, what: str, subject: str,
                   purpose: str, request_id: str) -> None:
     now = datetime.now(UTC)
     key = (f"{PREFIX}{now:%Y/%m/%d}/{now:%H%M%S%f}-{secrets.token_hex(4)}.json")
     entry: dict[str, object] = {
         "at": now.isoformat(), "client": client.id, "client_name": client.name,
-        "what": what, "subject": subject, "purpose": purpose, "request": request_id}
+        "actor": client.to_audit(), "what": what, "subject": subject, "purpose": purpose,
+        "request": request_id}
     store.put_audit(key, entry)
 
 

@@ -1,16 +1,18 @@
-"""What every route needs: the settings, the kho, and the caller with its scopes."""
+"""What every route needs: the settings, the kho, keys, accounts and sessions (the caller
+itself is :mod:`pipeline.api.auth`'s)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Request
 
+from pipeline.accounts.oidc import OidcLogin
+from pipeline.accounts.sessions import Sessions
+from pipeline.accounts.store import Accounts
 from pipeline.api.errors import ApiError
-from pipeline.api.keys import ApiClient, ApiKeys, Scope
+from pipeline.api.keys import ApiKeys
 from pipeline.config import Settings
 from pipeline.store import DocumentStore
 
@@ -22,44 +24,15 @@ class Services:
     settings: Settings
     store: DocumentStore
     keys: ApiKeys
+    accounts: Accounts
+    sessions: Sessions
+    #: None unless ``auth.oidc_issuer`` and ``auth.oidc_client_id`` are set.
+    oidc: OidcLogin | None = None
 
 
 def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
-
-
-_bearer = HTTPBearer(auto_error=False, description="Khóa truy cập: `Authorization: Bearer KHÓA`")
-
-
-def caller(request: Request,
-           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-           ) -> ApiClient:
-    """The calling system; 401 without a valid key (the same answer for a wrong or a revoked
-    key, so keys cannot be probed)."""
-    challenge = {"WWW-Authenticate": "Bearer"}
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise ApiError(401, "chua-xac-thuc",
-                       "Thiếu khóa truy cập (Authorization: Bearer KHÓA).", challenge)
-    client = services(request).keys.verify(credentials.credentials)
-    if client is None:
-        raise ApiError(401, "chua-xac-thuc", "Khóa truy cập không đúng hoặc đã bị thu hồi.",
-                       challenge)
-    request.state.client = client.id
-    return client
-
-
-def require(scope: Scope) -> Any:
-    """A dependency admitting only callers whose key has ``scope`` (403 otherwise)."""
-
-    def check(client: Annotated[ApiClient, Depends(caller)]) -> ApiClient:
-        if scope not in client.scopes:
-            raise ApiError(403, "khong-du-quyen",
-                           f"Khóa truy cập của “{client.name}” không có quyền {scope.value}.")
-        return client
-
-    check.scope = scope  # type: ignore[attr-defined]  # read by the route-table test
-    return Depends(check)
 
 
 _PURPOSE = re.compile(r"^[\w\s.,;:()/\-–]{3,200}$", re.UNICODE)

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline.config import ConfigError
 from pipeline.errors import (
+    Forbidden,
     InputError,
     IntegrityError,
     MissingDependency,
@@ -44,7 +45,7 @@ def body(request: Request, code: str, message: str) -> dict[str, Any]:
 
 
 _STATUS: tuple[tuple[type[SohoaError], int], ...] = (
-    (NotFound, 404), (IntegrityError, 500), (StoreError, 503), (InputError, 422),
+    (NotFound, 404), (Forbidden, 403), (IntegrityError, 500), (StoreError, 503), (InputError, 422),
     (SigningError, 422), (ConfigError, 503), (MissingDependency, 503),
 )
 

@@ -17,6 +17,7 @@ from pipeline.cli.console import err
 from pipeline.config import Settings
 from pipeline.models import Variant
 from pipeline.sign import pdfsig
+from pipeline.sign.authority import at_terminal
 from pipeline.sign.batch import BatchReport, Outcome, is_scan, sign_batch
 from pipeline.sign.context import trust_roots
 from pipeline.sign.devpki import DevPki, DevPkiServer, init_dev_pki, load_dev_pki
@@ -47,12 +48,16 @@ def sign_demo(settings: Settings, doc_ids: list[str]) -> bool:
     with DevPkiServer(pki):
         for name, ids in (("official", results), ("seal", results), ("copy", scans)):
             if ids:
-                reports.append(sign_batch(settings, store, load_profile(settings, name), ids))
+                profile = load_profile(settings, name)
+                reports.append(sign_batch(settings, store, profile, ids,
+                                          mandate=at_terminal(profile)))
         ok = all(r.ok for r in reports)
         for report in reports:
-            failed = [i for i in report.items if i.outcome is Outcome.FAILED]
-            for item in failed:
-                err.print(f"[red]Không ký được {item.doc_id}:[/] {item.message}")
+            for item in report.items:
+                if item.outcome is Outcome.FAILED:
+                    err.print(f"[red]Không ký được {item.doc_id}:[/] {item.message}")
+                elif item.outcome is Outcome.SKIPPED and report.profile != "seal":
+                    err.print(f"[yellow]Không ký {item.doc_id}:[/] {item.message}.")
         ok = _check(settings, store, doc_ids, pki) and ok
     return ok
 

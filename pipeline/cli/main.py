@@ -20,6 +20,7 @@ from pipeline.cli import (
     sign,
     store_cmds,
     templates,
+    users,
     watch,
     work,
 )
@@ -45,6 +46,8 @@ app.command("demo")(demo.demo)
 app.add_typer(templates.app, name="templates")
 app.add_typer(sign.app, name="sign")
 app.add_typer(pki.app, name="pki")
+app.add_typer(users.app, name="user")
+app.command("grant")(users.grant)
 app.command("verify")(sign.verify)
 app.add_typer(store_cmds.app, name="store")
 app.command("citizen")(citizen.citizen)

@@ -9,7 +9,7 @@ import typer
 from pipeline.cli.console import err
 from pipeline.cli.context import settings_from
 from pipeline.sign.devpki import DevPki, DevPkiServer, init_dev_pki, load_dev_pki
-from pipeline.sign.devsetup import write_dev_profiles
+from pipeline.sign.devsetup import DEV_OWNER, write_dev_profiles
 
 app = typer.Typer(help="PKI thử nghiệm (CA, máy chủ dấu thời gian, OCSP) chỉ dùng để phát "
                        "triển và kiểm thử, không dùng cho văn bản thật.",
@@ -29,6 +29,8 @@ def init_dev(
     ctx: typer.Context,
     force: Annotated[bool, typer.Option(
         "--force", help="Tạo lại dù đã có (chứng thư cũ sẽ mất hiệu lực).")] = False,
+    owner: Annotated[str, typer.Option(
+        "--owner", help="Tài khoản được dùng hồ sơ ký cá nhân thử nghiệm.")] = DEV_OWNER,
 ) -> None:
     """Tạo PKI thử nghiệm: CA gốc, CA cấp phát, chứng thư lãnh đạo, cơ quan, TSA, OCSP."""
     settings = settings_from(ctx)
@@ -43,8 +45,11 @@ def init_dev(
         err.print(f"  {role + ':':<20} {identity.p12} ({identity.display_name})")
     err.print(f"  Mật khẩu PKCS#12:    {pki.password_file}")
     _print_urls(pki)
-    for path in write_dev_profiles(settings, pki, force=force):
+    for path in write_dev_profiles(settings, pki, force=force, owner=owner):
         err.print(f"  Hồ sơ ký:            {path}")
+    err.print(f"Hồ sơ ký cá nhân thử nghiệm thuộc tài khoản [bold]{owner}[/] (không tự tạo); "
+              f"để ký trên trang: sohoa user add {owner} --name \"…\" --role official. "
+              "Con dấu và bản sao: một tài khoản có vai trò clerk.")
     err.print("Chạy `sohoa pki serve-dev` để bật máy chủ dấu thời gian, OCSP và CRL.")
 
 

@@ -13,6 +13,7 @@ from pipeline.cli.console import err, out, print_json, progress_bar
 from pipeline.cli.context import settings_from
 from pipeline.errors import ExitCode, InputError, NotFound
 from pipeline.models import Variant
+from pipeline.sign.authority import at_terminal
 from pipeline.sign.batch import BatchItem, BatchReport, Outcome, pending, sign_batch
 from pipeline.sign.context import load_certs, trust_roots
 from pipeline.sign.csc import ask_code
@@ -40,7 +41,8 @@ def batch(
                                               help="Mức PAdES: B-B, B-T, B-LT, B-LTA.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
 ) -> None:
-    """Ký một lô tài liệu: mở khóa (hỏi mã PIN) một lần cho cả lô."""
+    """Ký một lô tài liệu: người ký nhập mã PIN một lần cho cả lô (hồ sơ ký thử nghiệm mở
+    khóa tự động)."""
     settings = settings_from(ctx)
     if not profile_name:
         raise InputError("Cần chỉ định hồ sơ ký: --profile TÊN.")
@@ -72,8 +74,8 @@ def batch(
         def advance(item: BatchItem) -> None:
             bar.advance(task)
 
-        report = sign_batch(settings, store, profile, ids, progress=advance,
-                            activation=activation)
+        report = sign_batch(settings, store, profile, ids, mandate=at_terminal(profile),
+                            progress=advance, activation=activation)
     if as_json:
         print_json(_batch_json(report))
     else:

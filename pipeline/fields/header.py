@@ -39,6 +39,12 @@ _LOCALITY = re.compile(r"\b(tỉnh|thành phố|quận|huyện|thị xã|phườ
 _PLACE_DATE = re.compile(
     r"^\s*[^,\d]{2,60},\s*(?P<value>ng[aà]y\s*\d{1,2}\s*th[aá]ng\s*\d{1,2}\s*n[aă]m\s*\d{4})",
     re.IGNORECASE)
+#: The same line wrapped before its year (a long place name: "Thành phố Hồ Chí Minh, ngày
+#: 27 tháng 01 năm" over "2023").
+_PLACE_DATE_OPEN = re.compile(
+    r"^\s*[^,\d]{2,60},\s*(?P<value>ng[aà]y\s*\d{1,2}\s*th[aá]ng\s*\d{1,2}\s*n[aă]m)\s*$",
+    re.IGNORECASE)
+_YEAR_START = re.compile(r"^\s*(?P<value>\d{4})\b")
 
 
 def _header(lines: Sequence[TextLine], title: int | None) -> list[TextLine]:
@@ -202,14 +208,18 @@ def place_date(lines: Sequence[TextLine], title: int | None) -> list[Candidate]:
     """The date of "<place>, ngày 04 tháng 7 năm 2023", the issue date of the document: in
     the header's right column first, then on any line that starts with it."""
     out = []
-    for line, a, b in _right_column(lines, title):
+    spans = [*_right_column(lines, title), *((ln, 0, len(ln.text)) for ln in lines)]
+    for line, a, b in spans:
         match = _PLACE_DATE.match(line.text[a:b])
         if match:
             out.append([(line, a + match.start("value"), a + match.end("value"))])
-    for line in lines:
-        match = _PLACE_DATE.search(line.text)
-        if match:
-            out.append([(line, match.start("value"), match.end("value"))])
+            continue
+        wrapped = _PLACE_DATE_OPEN.match(line.text[a:b])
+        below = lines[line.index + 1] if wrapped and line.index + 1 < len(lines) else None
+        year = _YEAR_START.match(below.text) if below is not None else None
+        if wrapped and below is not None and year and adjacent((line, a, b), (below, 0, 0)):
+            out.append([(line, a + wrapped.start("value"), a + wrapped.end("value")),
+                        (below, year.start("value"), year.end("value"))])
     return out
 
 

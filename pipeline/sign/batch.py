@@ -5,7 +5,13 @@ Exactly once, even when killed: the version a signature produces has a fixed key
 once it is stored. A rerun finds either the record already listing the signature (skip) or
 the stored version without the record update (adopt it after checking it grew from the
 current version by an incremental update), so no document is signed twice and none is left
-half-signed. Every signature gets an audit entry (who, when, certificate, hash, level).
+half-signed. Every signature gets an audit entry: the certificate, hash and level, and who
+asked (the person, or the system for granted copy signing), through which session or
+client, with which activation, the SHA-256 of the version they were shown, the request ID.
+
+Who may use the profile is checked first (:mod:`pipeline.sign.authority`); a "pin"
+profile's wrong PINs are counted and lock it for a while; each document is locked while it
+is signed (:mod:`pipeline.sign.doclock`), so two batches never both sign it.
 """
 
 from __future__ import annotations
@@ -22,21 +28,25 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 
 from pipeline.config import Settings
 from pipeline.errors import NotFound, SigningError, SohoaError
-from pipeline.models import Artifact, DocumentRecord, SignatureInfo, TextSource, Variant
+from pipeline.index import Index
+from pipeline.models import Artifact, DocumentRecord, SignatureInfo, Status, TextSource, Variant
+from pipeline.sign import authority
+from pipeline.sign.authority import Mandate
 from pipeline.sign.context import RevocationData, batch_context
-from pipeline.sign.keys import ParsedKeySigner, UnlockedKey, unlock
+from pipeline.sign.doclock import DocumentLocks
+from pipeline.sign.keys import ParsedKeySigner, UnlockedKey, WrongPin, unlock
 from pipeline.sign.look import visible_for
 from pipeline.sign.pdfsign import PdfSignatureMaker, signing_time
 from pipeline.sign.policy import check_digest
-from pipeline.sign.profiles import Profile, Role
-from pipeline.sign.secrets import Activation, Prompt
+from pipeline.sign.profiles import Activation, Profile, Role
+from pipeline.sign.secrets import ActivationSecret, Prompt
+from pipeline.sign.state import Grants, PinGuard
 from pipeline.store import open_store
 from pipeline.store.documents import DocumentStore
 
@@ -74,13 +84,21 @@ class BatchReport:
         return not self.count(Outcome.FAILED)
 
 
+_NOT_DONE = {Status.REVIEW: "tài liệu đang chờ kiểm tra (review), chưa được ký",
+             Status.FAILED: "tài liệu xử lý lỗi, không ký",
+             Status.DUPLICATE: "bản trùng của tài liệu khác, không ký"}
+
+
 def not_eligible(record: DocumentRecord, profile: Profile) -> str | None:
-    """Why this profile may not sign this document now, or None if it may."""
-    mine = [s for s in record.signatures if s.field_name == profile.field_name]
-    if mine:
-        return "đã ký trước đó"
+    """Why this profile may not sign this document now, or None if it may: only documents
+    done (not in review, not failed) and not yet signed in this profile's role."""
+    if record.status is not Status.DONE:
+        return _NOT_DONE.get(record.status, f"trạng thái {record.status}, không ký")
     roles = {s.role for s in record.signatures}
-    if profile.role is Role.SEAL and Role.OFFICIAL.value not in roles:
+    if profile.role.value in roles:
+        return "đã ký trước đó"
+    if profile.role is Role.SEAL and profile.requires_official \
+            and Role.OFFICIAL.value not in roles:
         return "chưa có chữ ký của người có thẩm quyền (ký số cơ quan sau chữ ký cá nhân)"
     if profile.role is Role.OFFICIAL and roles:
         return "tài liệu đã có chữ ký số khác; chữ ký cá nhân phải là chữ ký đầu tiên"
@@ -114,11 +132,12 @@ Progress = Callable[[BatchItem], None]
 
 
 def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
-               doc_ids: Sequence[str], *, prompt: Prompt | None = None,
+               doc_ids: Sequence[str], *, mandate: Mandate, prompt: Prompt | None = None,
                progress: Progress | None = None,
-               activation: Activation | None = None) -> BatchReport:
-    """Sign ``doc_ids`` with ``profile``; the key is unlocked (PIN asked) once, or with the
-    ``activation`` the signer gave for this batch (PIN, one-time code), used for it only.
+               activation: ActivationSecret | None = None) -> BatchReport:
+    """Sign ``doc_ids`` with ``profile`` for ``mandate``; the key is unlocked once, with what
+    the signer gave for this batch (``activation``: a PIN, a one-time code) or the PIN
+    ``prompt`` asks, used for it only and never stored.
 
     A key held in memory signs on every core: once the signer is checked, the batch forks
     one worker per core, each inheriting the unlocked key and the OCSP responses and CRLs
@@ -127,15 +146,46 @@ def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
     a fork and it signs serially anyway.
     """
     ids = _unique(doc_ids)
-    with unlock(profile, settings.sign, prompt, activation) as key:
-        workers = _workers(settings, key, len(ids))
-        if workers > 1:
-            items = _run_forked(settings, profile, key, ids, progress, workers)
-        else:
-            items = asyncio.run(_run(settings, store, profile, key, ids, progress))
+    index = _index(store)
+    authority.check(mandate.actor, profile, Grants(index))
+    if profile.activation is Activation.AGENT:
+        raise SigningError(f"Hồ sơ ký '{profile.name}' dùng thiết bị ký của người ký (sohoa "
+                           "agent): ký trên trang ký số, không ký trên máy chủ.")
+    guard = PinGuard(index, settings.sign) if profile.activation is Activation.PIN else None
+    if guard is not None:
+        guard.check(profile.name)
+    batch = _Batch(settings, profile, mandate)
+    try:
+        with unlock(profile, settings.sign, prompt, activation) as key:
+            if guard is not None:
+                guard.succeeded(profile.name)
+            workers = _workers(settings, key, len(ids))
+            if workers > 1:
+                items = _run_forked(batch, key, ids, progress, workers)
+            else:
+                items = asyncio.run(_run(batch, store, key, ids, progress))
+    except WrongPin:
+        if guard is None:
+            raise
+        raise guard.failed(profile.name) from None
     signer = key.cert.subject.human_friendly
     return BatchReport(profile.name, signer, key.verdict.describe(), tuple(items),
                        key.verdict.warnings)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What every document of a batch is signed under."""
+
+    settings: Settings
+    profile: Profile
+    mandate: Mandate
+
+
+def _index(store: DocumentStore) -> Index:
+    if store.index is None:  # pragma: no cover - open_store always gives one
+        raise SigningError("Ký số cần chỉ mục (index.url) để khóa tài liệu và kiểm tra quyền.")
+    return store.index
 
 
 #: Fewer documents than this per worker are not worth a fork.
@@ -149,24 +199,25 @@ def _workers(settings: Settings, key: UnlockedKey, count: int) -> int:
     return max(1, min(wanted, count // MIN_PER_WORKER))
 
 
-async def _run(settings: Settings, store: DocumentStore, profile: Profile, key: UnlockedKey,
+async def _run(batch: _Batch, store: DocumentStore, key: UnlockedKey,
                doc_ids: Sequence[str], progress: Progress | None,
                revinfo: RevocationData | None = None) -> list[BatchItem]:
     """Sign in this process; a forked worker gets the batch's revocation data and fetches
     nothing itself."""
+    settings, profile = batch.settings, batch.profile
     async with batch_context(settings, profile, key, revinfo) as context:
         if revinfo is None:
             await context.check_signer(key, profile)
         maker = PdfSignatureMaker(profile, key, context, check_digest(settings.sign))
-        font_cache = settings.home / "cache" / "fonts"
         gate = key.gate  # a batch signed in one request: every document in flight at once
         if gate is not None:
             gate.expect(len(doc_ids))
         limit = asyncio.Semaphore(len(doc_ids) if gate else max(1, settings.sign.concurrency))
+        one_doc = _OneDocument(batch, store, key, maker, DocumentLocks(_index(store)))
 
         async def one(doc_id: str) -> BatchItem:
             async with limit, gate.document() if gate else contextlib.nullcontext():
-                item = await _sign_one(store, profile, key, maker, font_cache, doc_id)
+                item = await one_doc.sign(doc_id)
             if progress is not None:
                 progress(item)
             return item
@@ -189,13 +240,13 @@ async def _check_and_fetch(settings: Settings, profile: Profile,
 _FORK_STATE: tuple[Any, ...] | None = None
 
 
-def _run_forked(settings: Settings, profile: Profile, key: UnlockedKey, ids: list[str],
+def _run_forked(batch: _Batch, key: UnlockedKey, ids: list[str],
                 progress: Progress | None, workers: int) -> list[BatchItem]:
     global _FORK_STATE
-    revinfo = asyncio.run(_check_and_fetch(settings, profile, key))
+    revinfo = asyncio.run(_check_and_fetch(batch.settings, batch.profile, key))
     context = mp.get_context("fork")
     events: Any = context.SimpleQueue()
-    _FORK_STATE = (settings, profile, key, events, revinfo)
+    _FORK_STATE = (batch, key, events, revinfo)
     parts = [ids[i::workers] for i in range(workers)]
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -228,24 +279,47 @@ def _not_fetching_on_purpose(record: logging.LogRecord) -> bool:
 def _forked_part(ids: list[str]) -> list[BatchItem]:
     assert _FORK_STATE is not None
     logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_not_fetching_on_purpose)
-    settings, profile, key, events, revinfo = _FORK_STATE
-    store = open_store(settings)
-    return asyncio.run(_run(settings, store, profile, key, ids, events.put, revinfo=revinfo))
+    batch, key, events, revinfo = _FORK_STATE
+    store = open_store(batch.settings)
+    return asyncio.run(_run(batch, store, key, ids, events.put, revinfo=revinfo))
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-async def _sign_one(store: DocumentStore, profile: Profile, key: UnlockedKey,
-                    maker: PdfSignatureMaker, font_cache: Path, doc_id: str) -> BatchItem:
-    try:
+class _OneDocument:
+    """Signs one document at a time under its lock: read, check, sign, store, record."""
+
+    def __init__(self, batch: _Batch, store: DocumentStore, key: UnlockedKey,
+                 maker: PdfSignatureMaker, locks: DocumentLocks) -> None:
+        self.batch, self.store, self.key, self.maker, self.locks = batch, store, key, maker, locks
+        self.font_cache = batch.settings.home / "cache" / "fonts"
+
+    async def sign(self, doc_id: str) -> BatchItem:
+        try:
+            async with self.locks.hold(doc_id, self.batch.settings.sign.document_lock_wait):
+                return await self._locked(doc_id)
+        except NotFound as exc:
+            return BatchItem(doc_id, Outcome.FAILED, exc.message)
+        except SohoaError as exc:
+            log.warning("signing %s failed: %s (%s)", doc_id, exc.message, exc.detail)
+            return BatchItem(doc_id, Outcome.FAILED, exc.message)
+        except Exception:  # one document's surprise must not stop the others in flight
+            log.exception("signing %s failed unexpectedly", doc_id)
+            return BatchItem(doc_id, Outcome.FAILED, "Lỗi không xác định khi ký; xem nhật ký. "
+                             "Tài liệu chưa được ký, có thể chạy lại lô.")
+
+    async def _locked(self, doc_id: str) -> BatchItem:
+        store, profile, key, maker = self.store, self.batch.profile, self.key, self.maker
         record = store.get_record(doc_id)
         reason = not_eligible(record, profile)
         if reason is not None:
             return BatchItem(doc_id, Outcome.SKIPPED, reason)
-        base = record.artifacts.get(Variant.SIGNED.value) or record.artifacts[
-            Variant.SEARCHABLE.value]
+        base = current_version(record)
+        shown = self.batch.mandate.shown.get(doc_id)
+        if shown is not None and shown != base.sha256:
+            return BatchItem(doc_id, Outcome.SKIPPED, CHANGED)
         data = store.read(base)
         target = store.signed_key(doc_id, len(record.signatures) + 1, profile.field_name)
         left_over = store.stored(target)
@@ -255,22 +329,27 @@ async def _sign_one(store: DocumentStore, profile: Profile, key: UnlockedKey,
             artifact = left_over
             signed_at = signing_time(signed_data, profile.field_name)
         else:
-            visible = visible_for(profile, data, key, font_cache)
+            visible = visible_for(profile, data, key, self.font_cache)
             signed = await maker.sign(data, visible)
             outcome, signed_at = Outcome.SIGNED, signed.signed_at
             artifact = store.put_signed(target, signed.data)
         info = _signature_info(profile, key, maker, artifact, signed_at)
-        _record(store, record, info, artifact)
+        audit = {**self.batch.mandate.audit(profile), "shown_sha256": shown,
+                 "signed_from_sha256": base.sha256}
+        _record(store, record, info, artifact, audit)
         return BatchItem(doc_id, outcome, "", info)
-    except NotFound as exc:
-        return BatchItem(doc_id, Outcome.FAILED, exc.message)
-    except SohoaError as exc:
-        log.warning("signing %s failed: %s (%s)", doc_id, exc.message, exc.detail)
-        return BatchItem(doc_id, Outcome.FAILED, exc.message)
-    except Exception:  # one document's surprise must not stop the others in flight
-        log.exception("signing %s failed unexpectedly", doc_id)
-        return BatchItem(doc_id, Outcome.FAILED, "Lỗi không xác định khi ký; xem nhật ký. "
-                         "Tài liệu chưa được ký, có thể chạy lại lô.")
+
+
+#: Why a document is not signed when it changed after the signer saw it.
+CHANGED = ("tài liệu đã thay đổi sau khi được xem (phiên bản khác với phiên bản đã hiển "
+           "thị); hãy xem lại rồi ký")
+
+
+def current_version(record: DocumentRecord) -> Artifact:
+    """The version the next signature builds on (and the page shows): the latest signed
+    one, else the searchable PDF."""
+    return record.artifacts.get(Variant.SIGNED.value) or record.artifacts[
+        Variant.SEARCHABLE.value]
 
 
 def _adoptable(store: DocumentStore, stored: Artifact, base: bytes,
@@ -297,10 +376,10 @@ def _signature_info(profile: Profile, key: UnlockedKey, maker: PdfSignatureMaker
 
 
 def _record(store: DocumentStore, record: DocumentRecord, info: SignatureInfo,
-            artifact: Artifact) -> None:
+            artifact: Artifact, audit: dict[str, Any]) -> None:
     """Audit entry, then the record: the record is the commit point."""
     audit_key = f"signatures/{record.id}/{info.key.rsplit('/', 1)[-1]}.json"
-    store.put_audit(audit_key, {"document": record.id, **dataclasses.asdict(info)})
+    store.put_audit(audit_key, {"document": record.id, **dataclasses.asdict(info), **audit})
     artifacts = {**record.artifacts, Variant.SIGNED.value: artifact}
     store.put_record(dataclasses.replace(record, signatures=(*record.signatures, info),
                                          artifacts=artifacts))

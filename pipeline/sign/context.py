@@ -19,7 +19,7 @@ from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
-from pyhanko_certvalidator.errors import PathValidationError, RevokedError
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, RevokedError
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from pipeline.config import Settings
@@ -103,7 +103,7 @@ class BatchContext:
                                          validation_context=self.validation)
         try:
             await validator.async_validate_usage(set(), extended_key_usage={"time_stamping"})
-        except PathValidationError as exc:
+        except (PathValidationError, PathBuildingError) as exc:
             raise SigningError(f"Chứng thư của máy chủ dấu thời gian không hợp lệ: {exc}.") \
                 from None
 
@@ -117,7 +117,8 @@ class BatchContext:
             await validator.async_validate_usage({"non_repudiation"})
         except RevokedError:
             raise SigningError(f"Chứng thư số của '{who}' đã bị thu hồi: không ký.") from None
-        except PathValidationError as exc:
+        except (PathValidationError, PathBuildingError) as exc:
+            # No path to a configured root (a key file's own root is never one).
             raise SigningError(f"Chứng thư số của '{who}' không hợp lệ hoặc không được tin "
                                f"cậy: {exc}.") from None
         log.info("signer %s checked for profile %s", who, profile.name)
@@ -131,8 +132,9 @@ async def batch_context(settings: Settings, profile: Profile, key: UnlockedKey,
     timeout = aiohttp.ClientTimeout(total=settings.sign.network_timeout)
     connector = aiohttp.TCPConnector(limit=max(4, settings.sign.concurrency * 2))
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        # Roots come from configuration only: a key file's bundled certificates are
+        # intermediates at most, so a PKCS#12 carrying its own self-signed root proves nothing.
         roots = trust_roots(settings)
-        roots += [c for c in key.chain if c.self_signed == "maybe" or c.self_signed == "yes"]
         fetchers = AIOHttpFetcherBackend(session, per_request_timeout=int(
             settings.sign.network_timeout))
         validation = ValidationContext(

@@ -57,7 +57,7 @@ from pipeline.config import SignSettings
 from pipeline.errors import SigningError
 from pipeline.sign.policy import KeyVerdict, check_digest, check_key
 from pipeline.sign.profiles import CscSpec, OtpDelivery, Profile
-from pipeline.sign.secrets import Activation, Prompt
+from pipeline.sign.secrets import ActivationSecret, Prompt
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def send_code(profile: Profile, settings: SignSettings) -> str:
 
 
 def ask_code(profile: Profile, settings: SignSettings, prompt: Prompt | None = None,
-             *, sent: bool = False) -> Activation:
+             *, sent: bool = False) -> ActivationSecret:
     """The official's one-time code for one batch, asked on the terminal (or ``prompt``)
     once the service has sent it."""
     notice = "" if sent else send_code(profile, settings) + "\n"
@@ -205,10 +205,10 @@ def ask_code(profile: Profile, settings: SignSettings, prompt: Prompt | None = N
                            "hoặc trên trang ký số.") from None
     if not code:
         raise SigningError("Chưa nhập mã OTP: lô không được ký.")
-    return Activation(code, "csc")
+    return ActivationSecret(code, "csc")
 
 
-def open_remote(profile: Profile, settings: SignSettings, activation: Activation | None,
+def open_remote(profile: Profile, settings: SignSettings, activation: ActivationSecret | None,
                 prompt: Prompt | None = None) -> RemoteKey:
     """The remote credential for one batch, activated by ``activation`` (else the code is
     sent and asked once). Nothing is signed yet: the code is spent when the batch's hashes

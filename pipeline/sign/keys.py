@@ -32,7 +32,7 @@ from pipeline.errors import SigningError
 from pipeline.sign.csc import open_remote
 from pipeline.sign.policy import KeyVerdict, check_key
 from pipeline.sign.profiles import KeySource, Profile
-from pipeline.sign.secrets import Activation, Prompt, read_secret
+from pipeline.sign.secrets import ActivationSecret, Prompt, read_secret
 
 
 class BatchGate(Protocol):
@@ -43,6 +43,12 @@ class BatchGate(Protocol):
     def expect(self, count: int) -> None: ...
 
     def document(self) -> contextlib.AbstractAsyncContextManager[None]: ...
+
+
+class WrongPin(SigningError):
+    """The PIN or password did not open the key (counted by the profile's PIN guard)."""
+
+    code = "sai-ma-pin"
 
 
 @dataclass
@@ -127,7 +133,7 @@ class RemoteSigner(Signer):
 
 @contextlib.contextmanager
 def unlock(profile: Profile, settings: SignSettings, prompt: Prompt | None = None,
-           activation: Activation | None = None) -> Iterator[UnlockedKey]:
+           activation: ActivationSecret | None = None) -> Iterator[UnlockedKey]:
     """Unlock the profile's key for one batch with the signer's ``activation`` if given,
     else a PIN found or asked at most once (a remote key: a one-time code asked once)."""
     who = f"hồ sơ ký '{profile.name}'"
@@ -154,8 +160,8 @@ def _pkcs12(profile: Profile, settings: SignSettings, secret: str) -> UnlockedKe
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, secret.encode("utf-8"))
     except ValueError:
-        raise SigningError(f"Không mở được tệp khóa {path.name}: sai mật khẩu "
-                           "hoặc tệp hỏng.") from None
+        raise WrongPin(f"Không mở được tệp khóa {path.name}: sai mật khẩu "
+                       "hoặc tệp hỏng.") from None
     if key is None or cert is None:
         raise SigningError(f"Tệp {path.name} không chứa khóa bí mật và chứng thư.")
     signer_cert = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
@@ -177,6 +183,8 @@ def _pkcs11(profile: Profile, settings: SignSettings, pin: str) -> Iterator[Unlo
     try:
         session = open_pkcs11_session(str(spec.path), token_criteria=TokenCriteria(spec.token),
                                       user_pin=pin)
+    except (pkcs11.PinIncorrect, pkcs11.PinInvalid, pkcs11.PinLenRange):
+        raise WrongPin(f"Sai mã PIN của token '{spec.token}'.") from None
     except (pkcs11.PKCS11Error, OSError, RuntimeError) as exc:
         raise SigningError(f"Không mở được token '{spec.token}' ({spec.path.name}): "
                            f"{type(exc).__name__}.", detail=str(exc)) from None

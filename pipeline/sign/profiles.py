@@ -3,15 +3,19 @@
 A profile is one TOML file in the profiles folder (``$SOHOA_HOME/profiles/<name>.toml``)::
 
     role = "official"            # official | seal | copy
+    owner = "nguyen-van-an"      # official: the account whose personal profile this is
+    activation = "pin"           # pin | agent | csc | unattended (dev = true only)
+    dev = false                  # a development profile (the dev PKI), never for real documents
     level = "B-LT"               # B-B | B-T | B-LT | B-LTA
     lock = false                 # lock the document (DocMDP) after this signature
+    requires_official = true     # seal: only after the official's signature
 
     [key]
     source = "pkcs12"            # pkcs12 | pkcs11 | csc
     path = "official.p12"        # pkcs12: the file; pkcs11: the module (.so); csc: none
     token = ""                   # pkcs11: token label
     key_label = ""               # pkcs11: key and certificate label
-    secret_env = "SOHOA_PIN"     # where the password/PIN comes from, else it is asked once
+    secret_env = ""              # unattended (dev) only: where the password/PIN comes from
     secret_file = ""             # or a file the operator provides
 
     [timestamp]
@@ -40,6 +44,14 @@ one-time code the official gives at signing time (see :mod:`pipeline.sign.csc`):
 
 Relative paths are read from the profile's folder, so a profile and its files travel together.
 Secrets are never in the file: only where to find them.
+
+Who may use a profile is :mod:`pipeline.sign.authority`'s: an ``official`` profile is
+personal (its owner only, never a system key), ``seal`` and ``copy`` belong to the records
+clerks. The signer activates the key for each batch: ``pin`` (the PIN or password typed for
+the batch, on the page or at the terminal), ``agent`` (the official's own token, through
+``sohoa agent``), ``csc`` (a remote signing service, a one-time code per batch).
+``unattended`` (the key unlocked from ``secret_env``/``secret_file`` with nobody present) is
+for development profiles only (``dev = true``).
 """
 
 from __future__ import annotations
@@ -81,6 +93,17 @@ class Level(StrEnum):
     @property
     def rank(self) -> int:
         return list(Level).index(self)
+
+
+class Activation(StrEnum):
+    #: The PIN/password of a server HSM or PKCS#12 file, typed by the signer for the batch.
+    PIN = "pin"
+    #: The official's own token at their desk, through ``sohoa agent`` (two-phase signing).
+    AGENT = "agent"
+    #: A remote signing service (CSC API); a one-time code per batch.
+    CSC = "csc"
+    #: Nobody present: the key opens from ``secret_env``/``secret_file`` (``dev = true`` only).
+    UNATTENDED = "unattended"
 
 
 class KeySource(StrEnum):
@@ -146,6 +169,17 @@ class Profile:
     lock: bool = False
     #: The remote signing service when ``key.source`` is ``csc``.
     csc: CscSpec | None = None
+    #: The account whose personal profile this is (role official).
+    owner: str = ""
+    activation: Activation = Activation.PIN
+    #: A development profile (the dev PKI): the only kind that may sign unattended.
+    dev: bool = False
+    #: Seal only: sign only documents the official has signed.
+    requires_official: bool = True
+
+    @property
+    def personal(self) -> bool:
+        return self.role is Role.OFFICIAL
 
     @property
     def field_name(self) -> str:
@@ -155,6 +189,19 @@ class Profile:
 
 def profile_path(settings: Settings, name: str) -> Path:
     return settings.sign.profiles_path(settings.home) / f"{name}.toml"
+
+
+def list_profiles(settings: Settings) -> list[Profile]:
+    """Every profile of the profiles folder that loads (a broken one is left out here and
+    reported when named)."""
+    folder = settings.sign.profiles_path(settings.home)
+    found = []
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            found.append(load_profile(settings, path.stem))
+        except ConfigError:
+            continue
+    return found
 
 
 def load_profile(settings: Settings, name: str) -> Profile:
@@ -214,8 +261,38 @@ def parse_profile(name: str, data: dict[str, Any], base: Path) -> Profile:
     if role in (Role.OFFICIAL, Role.SEAL) and appearance.image is None:
         raise ConfigError(f"{where}: vai trò {role} cần [appearance] image (ảnh chữ ký/con dấu).")
     csc = _csc(data, where, resolve) if source is KeySource.CSC else None
-    return Profile(name=name, role=role, level=level, key=key_spec, timestamp=timestamp,
-                   appearance=appearance, lock=bool(data.get("lock", False)), csc=csc)
+    profile = Profile(name=name, role=role, level=level, key=key_spec, timestamp=timestamp,
+                      appearance=appearance, lock=bool(data.get("lock", False)),
+                      owner=str(data.get("owner", "")).strip().lower(),
+                      activation=choice(Activation, data.get("activation", "pin"), "activation"),
+                      dev=bool(data.get("dev", False)),
+                      requires_official=bool(data.get("requires_official", True)),
+                      csc=csc)
+    _check_activation(profile, where)
+    return profile
+
+
+def _check_activation(profile: Profile, where: str) -> None:
+    """A person's key is activated by that person: nothing but a development profile opens
+    a key with nobody present."""
+    if profile.personal and not profile.owner:
+        raise ConfigError(f"{where}: hồ sơ ký cá nhân (role = \"official\") cần owner = tên "
+                          "đăng nhập của người ký; chỉ người đó được dùng hồ sơ này.")
+    if not profile.personal and profile.owner:
+        raise ConfigError(f"{where}: chỉ hồ sơ ký cá nhân (role = \"official\") có owner; con "
+                          "dấu và bản sao thuộc văn thư.")
+    if profile.activation is Activation.UNATTENDED and not profile.dev:
+        raise ConfigError(f"{where}: activation = \"unattended\" (mở khóa tự động, không ai "
+                          "kích hoạt) chỉ dành cho hồ sơ thử nghiệm (dev = true).")
+    unattended_unlock = profile.key.source in (KeySource.PKCS12, KeySource.PKCS11) and bool(
+        profile.key.secret_env or profile.key.secret_file)
+    if unattended_unlock and profile.activation is not Activation.UNATTENDED:
+        whose = "của người ký" if profile.personal else "của hồ sơ ký"
+        raise ConfigError(f"{where}: khóa {whose} không được mở tự động bằng secret_env hoặc "
+                          "secret_file; người ký nhập mã PIN cho từng lô (activation = "
+                          "\"pin\"), hoặc dùng thiết bị ký (\"agent\") hay dịch vụ ký từ xa "
+                          "(\"csc\"). Chỉ hồ sơ thử nghiệm (dev = true, activation = "
+                          "\"unattended\") mới được mở tự động.")
 
 
 def _csc(data: dict[str, Any], where: str,

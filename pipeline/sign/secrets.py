@@ -18,7 +18,7 @@ Prompt = Callable[[str], str]
 
 
 @dataclass(frozen=True)
-class Activation:
+class ActivationSecret:
     """What the signer gives at batch time to activate their key for that batch only: the
     PIN or password of a key on a server HSM or PKCS#12 file, or the one-time code of a
     remote signing service. Kept out of ``repr`` so no log or traceback shows it."""

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
-from pipeline.api.deps import Services, require, services
+from pipeline.api.auth import require
+from pipeline.api.deps import Services, services
 from pipeline.api.errors import ApiError
 from pipeline.api.keys import Scope
 from pipeline.api.links import link_for

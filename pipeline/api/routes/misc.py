@@ -1,5 +1,5 @@
 """Routes that need no key: health, the signed-link target, and the officials' page shell
-(the page itself asks for the official's key and calls the API with it)."""
+(sent to the login page without a session; the page calls the API with the session)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
+from pipeline.api.auth import session_of
 from pipeline.api.deps import services
 from pipeline.api.links import verify
 
@@ -17,7 +18,8 @@ router = APIRouter(tags=["Chung"])
 
 #: Routes reachable without a key; every other route is checked by the route-table test.
 PUBLIC = {"/health", "/v1/links/{token}", "/", "/static/{name}", "/openapi.json", "/docs",
-          "/docs/oauth2-redirect", "/redoc"}
+          "/docs/oauth2-redirect", "/redoc", "/dang-nhap", "/dang-xuat", "/dang-nhap/oidc",
+          "/dang-nhap/oidc/callback"}
 
 
 @router.get("/health", summary="Máy chủ đang chạy")
@@ -37,9 +39,11 @@ def follow_link(token: Annotated[str, PathParam(min_length=20, max_length=2000,
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def officials_page() -> HTMLResponse:
+def officials_page(request: Request) -> Response:
+    if session_of(request) is None:
+        return RedirectResponse("/dang-nhap", 303)
     page = resources.files("pipeline.api").joinpath("static/index.html").read_text("utf-8")
-    return HTMLResponse(page)
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/static/{name}", include_in_schema=False)

@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 
-from pipeline.api.deps import require, services
+from pipeline.api.auth import require
+from pipeline.api.deps import services
 from pipeline.api.errors import ApiError
 from pipeline.api.keys import Scope
 from pipeline.api.routes.documents import DocRef, load, not_modified

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 
 from pipeline.api.audit import record_access
-from pipeline.api.deps import purpose, require, services
+from pipeline.api.auth import require
+from pipeline.api.deps import purpose, services
 from pipeline.api.errors import ApiError
-from pipeline.api.keys import ApiClient, Scope
+from pipeline.api.identity import Actor
+from pipeline.api.keys import Scope
 from pipeline.api.paging import MAX_LIMIT, envelope, page
 from pipeline.reuse.profile import citizen_profile, dossier
 
@@ -35,7 +37,7 @@ def _index(request: Request) -> Any:
 
 @router.get("/citizens/{so_dinh_danh}", summary="Dữ liệu công dân đã cung cấp (một lần)")
 def get_citizen(so_dinh_danh: Personal, request: Request,
-                client: Annotated[ApiClient, CITIZEN],
+                client: Annotated[Actor, CITIZEN],
                 why: Annotated[str, Depends(purpose)]) -> dict[str, Any]:
     svc = services(request)
     # Logged before the data leaves: a read that cannot be audited does not happen.
@@ -47,7 +49,7 @@ def get_citizen(so_dinh_danh: Personal, request: Request,
 
 @router.get("/citizens/{so_dinh_danh}/documents", summary="Tài liệu của công dân")
 def get_citizen_documents(so_dinh_danh: Personal, request: Request,
-                          client: Annotated[ApiClient, CITIZEN],
+                          client: Annotated[Actor, CITIZEN],
                           why: Annotated[str, Depends(purpose)],
                           limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     svc = services(request)

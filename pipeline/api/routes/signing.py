@@ -1,9 +1,12 @@
 """The signing queue and batch-signing jobs (what the officials' page drives).
 
-A job signs in a thread of this server with a signer profile configured on the server
-(PKCS#12 or PKCS#11; the PIN from the profile's environment variable or file, never from
-the browser). Jobs live in this process: the signatures themselves, their audit entries and
-exactly-once resumption are the signing batch's, in the kho.
+Every route takes the caller: the profiles list shows only the profiles the caller may use
+(:mod:`pipeline.sign.authority`), and a job is refused (403, nothing signed) unless the
+caller may use its profile. The signer activates the key for the batch: a "pin" profile's
+PIN comes in the request, is used in memory for this batch and never stored or logged. A
+person sends, per document, the SHA-256 of the version they were shown; a document that
+changed since is not signed. Jobs live in this process: the signatures themselves, their
+audit entries and exactly-once resumption are the signing batch's, in the kho.
 """
 
 from __future__ import annotations
@@ -17,27 +20,41 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
-from pipeline.api.deps import Services, require, services
+from pipeline.api.auth import Caller, require
+from pipeline.api.deps import Services, services
 from pipeline.api.errors import ApiError
+from pipeline.api.identity import Actor
 from pipeline.api.keys import Scope
 from pipeline.api.paging import MAX_LIMIT, envelope, page
 from pipeline.config import ConfigError
-from pipeline.errors import SohoaError
-from pipeline.sign.batch import BatchItem, pending, sign_batch
-from pipeline.sign.profiles import Profile, load_profile
+from pipeline.errors import NotFound, SohoaError
+from pipeline.sign import authority
+from pipeline.sign.authority import Mandate
+from pipeline.sign.batch import BatchItem, current_version, pending, sign_batch
+from pipeline.sign.profiles import Activation, Profile, list_profiles, load_profile
+from pipeline.sign.state import Grants, PinGuard, ProfileLocked
 
 router = APIRouter(prefix="/v1/signing", tags=["Ký số"], dependencies=[require(Scope.SIGN)])
 
 ProfileName = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_\-]{0,40}$",
                                    description="Hồ sơ ký trên máy chủ (official, seal, copy…)")]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+#: Marks the routes that can apply a signature (the route-table test finds them by it).
+APPLIES_SIGNATURE = {"x-sohoa-applies-signature": True}
 
 
 class SignRequest(BaseModel):
     profile: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,40}$")
     documents: list[Annotated[str, Field(pattern=r"^[a-z2-7]{24}$")]] = Field(
         min_length=1, max_length=500)
+    #: Document ID → SHA-256 of the version shown to the person (required for people).
+    shown: dict[str, Sha256] | None = Field(default=None, max_length=500)
+    #: The PIN/password of a "pin" profile's key, for this batch only.
+    pin: SecretStr | None = Field(default=None, max_length=256)
+    #: The one-time code of a "csc" profile (remote signing service), for this batch only.
+    otp: SecretStr | None = Field(default=None, max_length=64)
 
 
 @dataclass
@@ -45,6 +62,8 @@ class SigningJob:
     id: str
     profile: str
     documents: list[str]
+    #: ``<kind>:<id>`` of who started it: nobody else sees it.
+    owner: str = ""
     state: str = "running"  # running | done | failed
     done: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
@@ -59,6 +78,10 @@ class SigningJob:
                 "started_at": self.started_at, "finished_at": self.finished_at}
 
 
+def _owner(who: Actor) -> str:
+    return f"{who.kind.value}:{who.id}"
+
+
 def profile_named(svc: Services, name: str) -> Profile:
     """A signer profile configured on the server; 404 for a name that is not."""
     try:
@@ -67,14 +90,66 @@ def profile_named(svc: Services, name: str) -> Profile:
         raise ApiError(404, "khong-co-ho-so-ky", exc.message) from exc
 
 
+def _grants(svc: Services) -> Grants:
+    assert svc.store.index is not None
+    return Grants(svc.store.index)
+
+
+def permitted(svc: Services, who: Actor, name: str) -> Profile:
+    """The profile, if ``who`` may use it (403 with the reason otherwise)."""
+    profile = profile_named(svc, name)
+    authority.check(who, profile, _grants(svc))
+    return profile
+
+
+def _secret(profile: Profile, body: SignRequest) -> str | None:
+    """The activation data the profile needs, from the request (422 when missing)."""
+    if profile.activation is Activation.PIN:
+        if body.pin is None or not body.pin.get_secret_value():
+            raise ApiError(422, "can-ma-pin", f"Hồ sơ ký '{profile.name}' cần mã PIN của khóa "
+                           "cho lô ký này.")
+        return body.pin.get_secret_value()
+    if profile.activation is Activation.CSC:
+        if body.otp is None or not body.otp.get_secret_value():
+            raise ApiError(422, "can-ma-otp", f"Hồ sơ ký '{profile.name}' cần mã xác thực một "
+                           "lần của dịch vụ ký từ xa.")
+        return body.otp.get_secret_value()
+    if profile.activation is Activation.AGENT:
+        raise ApiError(409, "ky-bang-thiet-bi", f"Hồ sơ ký '{profile.name}' ký bằng thiết bị "
+                       "của người ký qua sohoa agent, không ký trên máy chủ.")
+    return None
+
+
+def _check_shown(svc: Services, who: Actor, body: SignRequest) -> dict[str, str]:
+    """A person signs what they were shown: every document's shown version must be the
+    current one (409 otherwise, nothing signed)."""
+    shown = dict(body.shown or {})
+    if not who.is_person:
+        return shown
+    missing = [d for d in body.documents if d not in shown]
+    if missing:
+        raise ApiError(422, "thieu-ban-da-xem", "Cần gửi mã băm SHA-256 của phiên bản đã xem "
+                       f"cho từng tài liệu (thiếu: {', '.join(missing[:5])}).")
+    for doc_id in body.documents:
+        try:
+            record = svc.store.get_record(doc_id)
+        except NotFound:
+            continue  # reported by the batch as not found
+        if current_version(record).sha256 != shown[doc_id]:
+            raise ApiError(409, "tai-lieu-da-thay-doi", f"Tài liệu {doc_id} đã thay đổi sau khi "
+                           "được hiển thị; hãy làm mới hàng chờ, xem lại rồi ký.")
+    return shown
+
+
 class SigningJobs:
     def __init__(self) -> None:
         self.jobs: dict[str, SigningJob] = {}
         self.lock = threading.Lock()
 
-    def start(self, svc: Services, profile: str, documents: list[str]) -> SigningJob:
-        loaded = profile_named(svc, profile)  # a bad name fails the request now
-        job = SigningJob(secrets.token_hex(8), profile, list(dict.fromkeys(documents)))
+    def start(self, svc: Services, profile: Profile, documents: list[str], mandate: Mandate,
+              secret: str | None) -> SigningJob:
+        job = SigningJob(secrets.token_hex(8), profile.name, list(dict.fromkeys(documents)),
+                         _owner(mandate.actor))
         with self.lock:
             self.jobs[job.id] = job
 
@@ -89,8 +164,9 @@ class SigningJobs:
                 # lock another thread holds.
                 settings = dataclasses.replace(
                     svc.settings, sign=dataclasses.replace(svc.settings.sign, workers=1))
-                report = sign_batch(settings, svc.store, loaded, job.documents,
-                                    progress=progress)
+                report = sign_batch(settings, svc.store, profile, job.documents,
+                                    mandate=mandate, progress=progress,
+                                    prompt=(lambda _question: secret or ""))
                 job.signer = report.signer
                 job.state = "done"
             except SohoaError as exc:
@@ -107,27 +183,20 @@ class SigningJobs:
         return job
 
 
-@router.get("/profiles", summary="Các hồ sơ ký trên máy chủ")
-def profiles(request: Request) -> dict[str, Any]:
+@router.get("/profiles", summary="Các hồ sơ ký người gọi được dùng")
+def profiles(request: Request, who: Caller) -> dict[str, Any]:
     svc = services(request)
-    folder = svc.settings.sign.profiles_path(svc.settings.home)
-    names = sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
-    out = []
-    for name in names:
-        try:
-            prof = load_profile(svc.settings, name)
-        except SohoaError:
-            continue
-        out.append({"name": name, "role": str(prof.role)})
-    return {"items": out}
+    usable = authority.usable(who, list_profiles(svc.settings), _grants(svc))
+    return {"items": [{"name": p.name, "role": str(p.role), "activation": str(p.activation),
+                       "owner": p.owner or None, "dev": p.dev} for p in usable]}
 
 
 @router.get("/queue", summary="Tài liệu đang chờ ký theo hồ sơ ký")
-def queue(request: Request, profile: ProfileName,
+def queue(request: Request, who: Caller, profile: ProfileName,
           limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
           cursor: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
     svc = services(request)
-    ids = pending(svc.store, profile_named(svc, profile))
+    ids = pending(svc.store, permitted(svc, who, profile))
     chunk, nxt = page(ids, limit, cursor)
     items = []
     for doc_id in chunk:
@@ -135,24 +204,36 @@ def queue(request: Request, profile: ProfileName,
         items.append({"id": record.id, "doc_type": record.doc_type,
                       "filename": record.source.filename, "pages": len(record.pages),
                       "created_at": record.created_at, "status": record.status.value,
+                      "sha256": current_version(record).sha256,
                       "fields": {k: {"value": v.get("value"), "valid": v.get("valid"),
                                      "confidence": v.get("confidence")}
                                  for k, v in record.fields.items() if isinstance(v, dict)}})
     return envelope(items, nxt, len(ids))
 
 
-@router.post("/jobs", summary="Ký một lô tài liệu", status_code=202)
-def create_job(body: SignRequest, request: Request) -> dict[str, Any]:
+@router.post("/jobs", summary="Ký một lô tài liệu", status_code=202,
+             openapi_extra=APPLIES_SIGNATURE)
+def create_job(body: SignRequest, request: Request, who: Caller) -> dict[str, Any]:
+    svc = services(request)
+    profile = permitted(svc, who, body.profile)
+    secret = _secret(profile, body)
+    if profile.activation is Activation.PIN:
+        assert svc.store.index is not None
+        try:
+            PinGuard(svc.store.index, svc.settings.sign).check(profile.name)
+        except ProfileLocked as exc:
+            raise ApiError(423, exc.code, exc.message) from None
+    mandate = Mandate(who, _check_shown(svc, who, body), request.state.request_id)
     jobs: SigningJobs = request.app.state.signing
-    return jobs.start(services(request), body.profile, body.documents).to_dict()
+    return jobs.start(svc, profile, body.documents, mandate, secret).to_dict()
 
 
 @router.get("/jobs/{job_id}", summary="Tiến độ một lô ký")
 def get_job(job_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")],
-            request: Request) -> dict[str, Any]:
+            request: Request, who: Caller) -> dict[str, Any]:
     jobs: SigningJobs = request.app.state.signing
     with jobs.lock:
         job = jobs.jobs.get(job_id)
-        if job is None:
+        if job is None or job.owner != _owner(who):
             raise ApiError(404, "khong-tim-thay", "Không tìm thấy lô ký này.")
         return job.to_dict()

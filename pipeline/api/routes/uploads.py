@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from pipeline.api.deps import require, services
+from pipeline.api.auth import require
+from pipeline.api.deps import services
 from pipeline.api.errors import ApiError
 from pipeline.api.keys import Scope
 from pipeline.batch import process_one

@@ -1,20 +1,29 @@
 // The officials' signing page: the queue of documents awaiting a signer profile, a page
 // preview with the fields read, batch signing with progress, and what was signed.
 //
-// No dependencies and no network beyond this origin. The API key is kept in sessionStorage
-// only (gone when the tab closes) and sent as `Authorization: Bearer KEY`; page previews are
-// fetched with it and shown from blob URLs. Every text the official sees is Vietnamese;
+// No dependencies and no network beyond this origin. The person is logged in by the server
+// (an HttpOnly session cookie this script never sees); every request changing anything
+// carries the session's CSRF token (X-CSRF-Token), and without a session the page goes to
+// the login page. Only the profiles the person may use are listed; a "pin" profile asks for
+// the PIN of the batch in a dialog, sends it with the job and forgets it. Each document is
+// sent with the SHA-256 of the version shown, so a document changed meanwhile is not signed.
+// Page previews are shown from blob URLs. Every text the official sees is Vietnamese;
 // server errors show the server's own Vietnamese message.
 "use strict";
 
 (() => {
-  const STORE_KEY = "sohoa.apiKey";
   const STORE_PROFILE = "sohoa.profile";
   const STORE_JOB = "sohoa.signingJob";
   const PAGE_SIZE = 50;
   const POLL_MS = 600;
   const PREVIEW_PAGES = 3; // more on request
 
+  const ACTIVATIONS = {
+    pin: "nhập mã PIN cho mỗi lô",
+    agent: "thiết bị ký của người ký (sohoa agent)",
+    csc: "dịch vụ ký từ xa, mã xác thực một lần",
+    unattended: "THỬ NGHIỆM, không cần kích hoạt",
+  };
   const ROLES = {
     official: "Chữ ký của người có thẩm quyền",
     seal: "Chữ ký số của cơ quan (thay con dấu)",
@@ -67,8 +76,9 @@
 
   const $ = (id) => document.getElementById(id);
   const state = {
-    key: "",
+    csrf: "",
     profile: "",
+    profiles: [], // what the person may use: {name, role, activation, owner, dev}
     rows: [], // queue items in display order
     next: null,
     total: 0,
@@ -181,7 +191,8 @@
   /** A call to the API with the official's key; throws ApiError with the server's message. */
   async function api(path, options = {}) {
     const headers = new Headers(options.headers || {});
-    headers.set("Authorization", `Bearer ${state.key}`);
+    const method = options.method || "GET";
+    if (method !== "GET") headers.set("X-CSRF-Token", state.csrf);
     if (!headers.has("Accept")) headers.set("Accept", "application/json");
     let body;
     if (options.json !== undefined) {
@@ -191,8 +202,8 @@
     let response;
     try {
       response = await fetch(new URL(path, document.baseURI), {
-        method: options.method || "GET", headers, body,
-        cache: "no-store", credentials: "omit", signal: options.signal,
+        method, headers, body,
+        cache: "no-store", credentials: "same-origin", signal: options.signal,
       });
     } catch (error) {
       if (error && error.name === "AbortError") throw error;
@@ -220,60 +231,88 @@
 
   const apiJson = async (path, options) => (await api(path, options)).json();
 
-  // --- the key and the profiles --------------------------------------------------------
+  // --- the session and the profiles ---------------------------------------------------
 
-  function signedOut(error) {
-    state.key = "";
-    sessionStorage.removeItem(STORE_KEY);
-    $("key").value = "";
-    $("key-forget").hidden = true;
-    $("profile-row").hidden = true;
-    $("workspace").hidden = true;
+  /** No session (never logged in, expired, logged out elsewhere): to the login page. */
+  function signedOut() {
     stopFollowing();
-    state.busy = false;
-    if (error) showError(error);
-    $("key").focus();
+    window.location.assign(new URL("dang-nhap", document.baseURI));
   }
 
-  async function connect(key) {
-    state.key = key;
+  async function connect() {
     showError(null);
-    announce("Đang kết nối…");
+    announce("Đang tải…");
+    let me;
     let profiles;
     try {
+      me = await apiJson("v1/session");
+      state.csrf = me.csrf;
+      $("logout-csrf").value = me.csrf;
+      const roles = (me.roles || []).map((r) => r.label).join(", ");
+      $("who").textContent = `Đăng nhập: ${me.name} (${me.username}) — ${roles}`;
       profiles = (await apiJson("v1/signing/profiles")).items || [];
     } catch (error) {
       if (error.status !== 401) showError(error);
       announce("");
       return;
     }
-    sessionStorage.setItem(STORE_KEY, key);
-    $("key-forget").hidden = false;
+    state.profiles = profiles;
     const select = $("profile");
     select.replaceChildren();
     for (const profile of profiles) {
       const role = ROLES[profile.role] || profile.role;
-      select.append(el("option", { value: profile.name, text: `${profile.name} — ${role}` }));
+      const how = ACTIVATIONS[profile.activation] || profile.activation;
+      select.append(el("option", { value: profile.name, text: `${profile.name} — ${role} (${how})` }));
     }
     if (!profiles.length) {
       $("profile-row").hidden = true;
       $("workspace").hidden = true;
-      showError({ message: "Máy chủ chưa có hồ sơ ký nào. Quản trị viên cần cấu hình hồ sơ ký "
-        + "(ví dụ sohoa pki init-dev cho môi trường thử nghiệm)." });
+      showError({ message: "Tài khoản của bạn không được dùng hồ sơ ký nào. Hồ sơ ký cá nhân "
+        + "do quản trị viên cấu hình cho chính bạn; con dấu và bản sao dành cho văn thư." });
       announce("");
       return;
     }
     const names = profiles.map((p) => p.name);
     const saved = sessionStorage.getItem(STORE_PROFILE);
-    select.value = names.includes(saved) ? saved
-      : names.includes("official") ? "official" : names[0];
+    select.value = names.includes(saved) ? saved : names[0];
     state.profile = select.value;
     $("profile-row").hidden = false;
     $("workspace").hidden = false;
-    announce("Đã kết nối.");
+    announce("Sẵn sàng.");
     await loadQueue(true);
     const job = sessionStorage.getItem(STORE_JOB);
     if (job && !state.job) follow(job);
+  }
+
+  const profileOf = (name) => state.profiles.find((p) => p.name === name) || null;
+
+  /** The PIN (or one-time code) of this batch, asked in a dialog; null if cancelled. */
+  function askSecret(profile, count) {
+    const dialog = $("pin-dialog");
+    const otp = profile.activation === "csc";
+    $("pin-label").textContent = otp ? "Mã xác thực một lần" : "Mã PIN của khóa ký";
+    $("pin-what").textContent = `Ký ${count} tài liệu bằng hồ sơ ký ${profile.name}. `
+      + "Mã chỉ dùng cho lô ký này và không được lưu.";
+    $("pin").value = "";
+    return new Promise((resolve) => {
+      const done = (value) => {
+        $("pin-form").onsubmit = null;
+        $("pin-cancel").onclick = null;
+        dialog.onclose = null;
+        $("pin").value = "";
+        if (dialog.open) dialog.close();
+        resolve(value);
+      };
+      $("pin-form").onsubmit = (event) => {
+        event.preventDefault();
+        const value = $("pin").value;
+        if (value) done(value);
+      };
+      $("pin-cancel").onclick = () => done(null);
+      dialog.onclose = () => done(null);
+      dialog.showModal();
+      $("pin").focus();
+    });
   }
 
   // --- the queue -----------------------------------------------------------------------
@@ -500,16 +539,35 @@
   // --- signing -------------------------------------------------------------------------
 
   async function signSelected() {
-    const ids = state.rows.map((r) => r.id).filter((id) => state.selected.has(id));
+    const rows = state.rows.filter((r) => state.selected.has(r.id));
+    const ids = rows.map((r) => r.id);
     if (!ids.length || state.busy) return;
     showError(null);
+    const profile = profileOf(state.profile);
+    if (!profile) return;
+    if (profile.activation === "agent") {
+      showError({ message: "Hồ sơ ký này ký bằng thiết bị ký của bạn qua sohoa agent." });
+      return;
+    }
+    const body = {
+      profile: state.profile, documents: ids,
+      shown: Object.fromEntries(rows.map((r) => [r.id, r.sha256])),
+    };
+    if (profile.activation === "pin" || profile.activation === "csc") {
+      const secret = await askSecret(profile, ids.length);
+      if (secret === null) {
+        announce("Đã hủy; chưa ký tài liệu nào.");
+        return;
+      }
+      body[profile.activation === "pin" ? "pin" : "otp"] = secret;
+    }
     setBusy(true);
     announce(`Đang gửi yêu cầu ký ${ids.length} tài liệu…`);
     let job;
     try {
-      job = await apiJson("v1/signing/jobs", {
-        method: "POST", json: { profile: state.profile, documents: ids },
-      });
+      job = await apiJson("v1/signing/jobs", { method: "POST", json: body });
+      delete body.pin;
+      delete body.otp;
     } catch (error) {
       setBusy(false);
       showError(error);
@@ -667,27 +725,6 @@
   // --- wiring --------------------------------------------------------------------------
 
   function start() {
-    $("key-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const key = $("key").value.trim();
-      if (!key) {
-        showError({ message: "Hãy nhập khóa truy cập." });
-        $("key").focus();
-        return;
-      }
-      if (!/^[\x21-\x7e]+$/.test(key)) {
-        showError({ message: "Khóa truy cập chỉ gồm chữ cái không dấu, chữ số và các ký tự "
-          + "_ - (dán nguyên khóa do quản trị viên cấp)." });
-        $("key").focus();
-        return;
-      }
-      connect(key);
-    });
-    $("key-forget").addEventListener("click", () => {
-      signedOut(null);
-      showError(null);
-      announce("Đã đăng xuất; khóa truy cập đã được xóa khỏi trình duyệt.");
-    });
     $("profile").addEventListener("change", () => {
       state.profile = $("profile").value;
       sessionStorage.setItem(STORE_PROFILE, state.profile);
@@ -722,13 +759,7 @@
     });
     $("sign").addEventListener("click", signSelected);
 
-    const saved = sessionStorage.getItem(STORE_KEY);
-    if (saved) {
-      $("key").value = saved;
-      connect(saved);
-    } else {
-      $("key").focus();
-    }
+    connect();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
