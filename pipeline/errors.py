@@ -116,6 +116,13 @@ class SigningError(SohoaError):
     exit_code = ExitCode.SIGNING
 
 
+class AgentError(SigningError):
+    """The official's agent could not do its part: the server unreachable or refusing, the
+    token absent or locked, a prepared document that is not the version shown."""
+
+    code = "loi-agent-ky-so"
+
+
 class VerificationFailed(SohoaError):
     """A signature did not verify; the report says which and why."""
 

@@ -13,7 +13,7 @@ from pipeline import __version__
 from pipeline.api import errors
 from pipeline.api.deps import Services
 from pipeline.api.keys import ApiKeys
-from pipeline.api.routes import documents, misc, pages, people, signing, uploads
+from pipeline.api.routes import agent, documents, misc, pages, people, signing, uploads
 from pipeline.config import Settings
 from pipeline.store import DocumentStore, open_store
 
@@ -23,7 +23,9 @@ DESCRIPTION = """API của kho dữ liệu số hóa: tài liệu và kết qu�
 theo mã, hồ sơ theo mã hồ sơ, dữ liệu công dân đã cung cấp (mỗi lần đọc được ghi nhật ký kiểm
 toán, cần tiêu đề `X-Purpose`), tải lên tài liệu và ký số theo lô.
 
-Xác thực: `Authorization: Bearer KHÓA` (tạo bằng `sohoa apikey create`). Lỗi trả về
+Xác thực: `Authorization: Bearer KHÓA` (tạo bằng `sohoa apikey create`) cho các hệ thống
+khác; phiên đăng nhập của cán bộ cho trang ký số; mã agent (`sohoa agent`) cho các đường dẫn
+`/v1/agent/pending…` mà agent trên máy người ký gọi. Lỗi trả về
 `{"error": {"code", "message", "request_id"}}`."""
 
 
@@ -107,7 +109,7 @@ def create_app(settings: Settings, store: DocumentStore | None = None) -> FastAP
 
         app.state.pipeline = Pipeline(settings, store)
     errors.install(app)
-    for module in (misc, documents, pages, people, uploads, signing):
+    for module in (misc, documents, pages, people, uploads, signing, agent):
         app.include_router(module.router)
 
     app.add_middleware(RequestLog)

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pipeline.api.errors import ApiError
+from pipeline.api.identity import Actor
 from pipeline.api.keys import ApiClient, ApiKeys, Scope
 from pipeline.config import Settings
 from pipeline.store import DocumentStore
@@ -77,3 +78,16 @@ def purpose(request: Request) -> str:
                        "Cần nêu mục đích truy cập dữ liệu cá nhân trong tiêu đề X-Purpose "
                        "(3–200 ký tự, ví dụ: giai-quyet-ho-so 000.00.12.H04-240115-0001).")
     return text
+
+
+def current_person(request: Request) -> Actor:
+    """The person logged in on the page (their session).
+
+    PLACEHOLDER of the twophase branch, to be replaced by the accounts work of issue 14
+    (sessions, CSRF): there are no sessions yet, so nobody is logged in and every route
+    that needs a person answers 401. Tests inject a person with FastAPI's
+    ``dependency_overrides``; nothing here trusts anything the client sends."""
+    raise ApiError(401, "chua-xac-thuc", "Cần đăng nhập bằng tài khoản cán bộ.")
+
+
+current_person.auth = "person"  # type: ignore[attr-defined]  # read by the route-table test

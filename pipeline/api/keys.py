@@ -92,7 +92,7 @@ class ApiKeys:
         secret = secrets.token_urlsafe(32)
         with self._tx() as conn:
             conn.execute(insert(api_keys).values(
-                id=key_id, name=name.strip(), secret_sha256=_digest(secret),
+                id=key_id, name=name.strip(), secret_sha256=secret_digest(secret),
                 scopes=json.dumps(sorted(scopes)), created_at=datetime.now(UTC).isoformat(),
                 revoked=False))
         return ApiClient(key_id, name.strip(), scopes), f"{PREFIX}{key_id}_{secret}"
@@ -100,7 +100,7 @@ class ApiKeys:
     def verify(self, presented: str) -> ApiClient | None:
         """The key's client, or None. Recently verified keys are remembered by the digest
         of the whole key (never the key itself) for ``cache_seconds``."""
-        token = _digest(presented)
+        token = secret_digest(presented)
         cached = self._cache.get(token)
         if cached is not None and time.monotonic() - cached[0] < self._cache_seconds:
             return cached[1]
@@ -112,17 +112,14 @@ class ApiKeys:
         return found
 
     def _verify(self, presented: str) -> ApiClient | None:
-        if not presented.startswith(PREFIX):
+        parts = split_token(presented, PREFIX)
+        if parts is None:
             return None
-        key_id, _, secret = presented[len(PREFIX):].partition("_")
-        if not key_id or not secret:
-            return None
+        key_id, secret = parts
         with self._tx(write=False) as conn:
             row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
-        if row is None or row.revoked:
-            _digest(secret)  # the same work either way
-            return None
-        if not hmac.compare_digest(row.secret_sha256, _digest(secret)):
+        if not secret_matches(None if row is None or row.revoked else row.secret_sha256,
+                              secret):
             return None
         return ApiClient(row.id, row.name, frozenset(Scope(s) for s in json.loads(row.scopes)))
 
@@ -139,5 +136,20 @@ class ApiKeys:
                                      .values(revoked=True)).rowcount)
 
 
-def _digest(secret: str) -> str:
+def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_token(presented: str, prefix: str) -> tuple[str, str] | None:
+    """``(id, secret)`` of a token reading ``<prefix><id>_<secret>``, or None."""
+    if not presented.startswith(prefix):
+        return None
+    row_id, _, secret = presented[len(prefix):].partition("_")
+    return (row_id, secret) if row_id and secret else None
+
+
+def secret_matches(stored_sha256: str | None, secret: str) -> bool:
+    """Constant-time check of a presented secret against its stored digest (None: no such
+    row or revoked, checked with the same work so it cannot be told apart)."""
+    digest = secret_digest(secret)
+    return stored_sha256 is not None and hmac.compare_digest(stored_sha256, digest)

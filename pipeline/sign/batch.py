@@ -1,34 +1,28 @@
 """Batch signing: the key unlocked once, revocation data fetched once, timestamps overlapped.
 
-Exactly once, even when killed: the version a signature produces has a fixed key
-(``documents/<id>/signed/<nn>-<field>.pdf``, write-once) and the record points to it only
-once it is stored. A rerun finds either the record already listing the signature (skip) or
-the stored version without the record update (adopt it after checking it grew from the
-current version by an incremental update), so no document is signed twice and none is left
+Exactly once, even when killed (:mod:`pipeline.sign.versions`): the version a signature
+produces has a fixed, write-once key and the record points to it only once it is stored. A
+rerun finds either the record already listing the signature (skip) or the stored version
+without the record update (adopt it), so no document is signed twice and none is left
 half-signed. Every signature gets an audit entry (who, when, certificate, hash, level).
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import hashlib
 import logging
 import multiprocessing as mp
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import x509 as asn1_x509
-
 from pipeline.config import Settings
-from pipeline.errors import NotFound, SigningError, SohoaError
-from pipeline.models import Artifact, DocumentRecord, SignatureInfo, TextSource, Variant
+from pipeline.errors import NotFound, SohoaError
+from pipeline.models import DocumentRecord, SignatureInfo, TextSource, Variant
 from pipeline.sign.context import RevocationData, batch_context
 from pipeline.sign.keys import ParsedKeySigner, UnlockedKey, unlock
 from pipeline.sign.look import visible_for
@@ -36,6 +30,13 @@ from pipeline.sign.pdfsign import PdfSignatureMaker, signing_time
 from pipeline.sign.policy import check_digest
 from pipeline.sign.profiles import Profile, Role
 from pipeline.sign.secrets import Prompt
+from pipeline.sign.versions import (
+    adoptable,
+    base_version,
+    commit_signature,
+    signature_info,
+    target_key,
+)
 from pipeline.store import open_store
 from pipeline.store.documents import DocumentStore
 
@@ -238,13 +239,11 @@ async def _sign_one(store: DocumentStore, profile: Profile, key: UnlockedKey,
         reason = not_eligible(record, profile)
         if reason is not None:
             return BatchItem(doc_id, Outcome.SKIPPED, reason)
-        base = record.artifacts.get(Variant.SIGNED.value) or record.artifacts[
-            Variant.SEARCHABLE.value]
-        data = store.read(base)
-        target = store.signed_key(doc_id, len(record.signatures) + 1, profile.field_name)
+        data = store.read(base_version(record))
+        target = target_key(store, record, profile)
         left_over = store.stored(target)
         if left_over is not None:
-            signed_data = _adoptable(store, left_over, data, maker)
+            signed_data = adoptable(store, left_over, data, profile.field_name)
             outcome = Outcome.ADOPTED
             artifact = left_over
             signed_at = signing_time(signed_data, profile.field_name)
@@ -253,8 +252,8 @@ async def _sign_one(store: DocumentStore, profile: Profile, key: UnlockedKey,
             signed = await maker.sign(data, visible)
             outcome, signed_at = Outcome.SIGNED, signed.signed_at
             artifact = store.put_signed(target, signed.data)
-        info = _signature_info(profile, key, maker, artifact, signed_at)
-        _record(store, record, info, artifact)
+        info = signature_info(profile, key.cert, key.verdict, maker.digest, artifact, signed_at)
+        commit_signature(store, record, info, artifact)
         return BatchItem(doc_id, outcome, "", info)
     except NotFound as exc:
         return BatchItem(doc_id, Outcome.FAILED, exc.message)
@@ -265,36 +264,3 @@ async def _sign_one(store: DocumentStore, profile: Profile, key: UnlockedKey,
         log.exception("signing %s failed unexpectedly", doc_id)
         return BatchItem(doc_id, Outcome.FAILED, "Lỗi không xác định khi ký; xem nhật ký. "
                          "Tài liệu chưa được ký, có thể chạy lại lô.")
-
-
-def _adoptable(store: DocumentStore, stored: Artifact, base: bytes,
-               maker: PdfSignatureMaker) -> bytes:
-    """The version an interrupted run stored: it must be the current version plus one
-    incremental update carrying this profile's signature."""
-    data = store.read(stored)
-    if not data.startswith(base) or maker.profile.field_name not in maker.existing_fields(data):
-        raise SigningError(f"Bản đã ký còn lại từ lần chạy trước ({stored.key}) không khớp "
-                           "với phiên bản hiện tại; cần kiểm tra thủ công.")
-    return data
-
-
-def _signature_info(profile: Profile, key: UnlockedKey, maker: PdfSignatureMaker,
-                    artifact: Artifact, signed_at: datetime) -> SignatureInfo:
-    cert: asn1_x509.Certificate = key.cert
-    return SignatureInfo(
-        field_name=profile.field_name, profile=profile.name, role=profile.role.value,
-        level=profile.level.value, signer=cert.subject.human_friendly,
-        certificate_sha256=hashlib.sha256(cert.dump()).hexdigest(),
-        algorithm=f"{key.verdict.describe()}, {maker.digest.upper()}",
-        signed_at=signed_at.isoformat(),
-        key=artifact.key, sha256=artifact.sha256, size=artifact.size)
-
-
-def _record(store: DocumentStore, record: DocumentRecord, info: SignatureInfo,
-            artifact: Artifact) -> None:
-    """Audit entry, then the record: the record is the commit point."""
-    audit_key = f"signatures/{record.id}/{info.key.rsplit('/', 1)[-1]}.json"
-    store.put_audit(audit_key, {"document": record.id, **dataclasses.asdict(info)})
-    artifacts = {**record.artifacts, Variant.SIGNED.value: artifact}
-    store.put_record(dataclasses.replace(record, signatures=(*record.signatures, info),
-                                         artifacts=artifacts))

@@ -5,10 +5,14 @@ A profile is one TOML file in the profiles folder (``$SOHOA_HOME/profiles/<name>
     role = "official"            # official | seal | copy
     level = "B-LT"               # B-B | B-T | B-LT | B-LTA
     lock = false                 # lock the document (DocMDP) after this signature
+    owner = "an.nv"              # a personal profile: the official's account
+    activation = "agent"         # pin | agent | csc | unattended: who unlocks each batch
+    dev = false                  # true only for the development PKI's profiles
 
     [key]
-    source = "pkcs12"            # pkcs12 | pkcs11
-    path = "official.p12"        # pkcs12: the file; pkcs11: the module (.so)
+    source = "pkcs12"            # pkcs12 | pkcs11 | agent
+    path = "official.p12"        # pkcs12: the file; pkcs11: the module (.so); agent: the
+                                 # official's certificate (PEM, its chain after it)
     token = ""                   # pkcs11: token label
     key_label = ""               # pkcs11: key and certificate label
     secret_env = "SOHOA_PIN"     # where the password/PIN comes from, else it is asked once
@@ -70,6 +74,22 @@ class Level(StrEnum):
 class KeySource(StrEnum):
     PKCS12 = "pkcs12"
     PKCS11 = "pkcs11"
+    #: The key stays on the official's own token; ``sohoa agent`` on their computer signs
+    #: the digests the server prepares (two-phase signing). ``path`` is their certificate.
+    AGENT = "agent"
+
+
+class Activation(StrEnum):
+    """Who unlocks the key for each batch (issue 14)."""
+
+    #: The official enters the PIN or password for the batch.
+    PIN = "pin"
+    #: The official's agent signs with their token after they confirm.
+    AGENT = "agent"
+    #: A remote signing service, with a one-time code per batch.
+    CSC = "csc"
+    #: Nobody: the server unlocks the key itself (development profiles only).
+    UNATTENDED = "unattended"
 
 
 @dataclass(frozen=True)
@@ -106,6 +126,11 @@ class Profile:
     timestamp: TimestampSpec = field(default_factory=TimestampSpec)
     appearance: AppearanceSpec = field(default_factory=AppearanceSpec)
     lock: bool = False
+    #: The account that alone may use a personal profile ("" for the agency's profiles).
+    owner: str = ""
+    activation: Activation = Activation.UNATTENDED
+    #: A development profile (the dev PKI's): never for real documents.
+    dev: bool = False
 
     @property
     def field_name(self) -> str:
@@ -174,8 +199,18 @@ def parse_profile(name: str, data: dict[str, Any], base: Path) -> Profile:
     role = choice(Role, data.get("role", ""), "role")
     if role in (Role.OFFICIAL, Role.SEAL) and appearance.image is None:
         raise ConfigError(f"{where}: vai trò {role} cần [appearance] image (ảnh chữ ký/con dấu).")
+    activation = choice(Activation, data.get(
+        "activation", "agent" if key_spec.source is KeySource.AGENT else "unattended"),
+        "activation")
+    if (activation is Activation.AGENT) != (key_spec.source is KeySource.AGENT):
+        raise ConfigError(f"{where}: activation = \"agent\" đi cùng [key] source = \"agent\" "
+                          "(khóa nằm trên token của người ký).")
+    owner = str(data.get("owner", ""))
+    if activation is Activation.AGENT and not owner:
+        raise ConfigError(f"{where}: hồ sơ ký bằng agent cần owner (tài khoản người ký).")
     return Profile(name=name, role=role, level=level, key=key_spec, timestamp=timestamp,
-                   appearance=appearance, lock=bool(data.get("lock", False)))
+                   appearance=appearance, lock=bool(data.get("lock", False)), owner=owner,
+                   activation=activation, dev=bool(data.get("dev", False)))
 
 
 def _placement(value: Any, where: str) -> tuple[int, float, float, float, float] | None:
