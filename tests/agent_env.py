@@ -3,8 +3,6 @@ request body recorded, to show what never reaches the server), and agent signer 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +12,8 @@ import httpx
 
 from pipeline.sign.devpki.layout import DevIdentity
 from pipeline.sign.profiles import load_profile
-from tests.sign_env import SignEnv, free_port
+from tests import api_server
+from tests.sign_env import SignEnv
 
 
 class BodyRecorder:
@@ -42,27 +41,11 @@ class Served:
 
 @contextmanager
 def serve(app: Any) -> Iterator[Served]:
-    import uvicorn
-
+    """``app`` under uvicorn with every request body recorded, and a client for it."""
     bodies: list[bytes] = []
-    port = free_port()
-    config = uvicorn.Config(BodyRecorder(app, bodies), host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="sohoa-api-agent", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.02)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=url, timeout=300) as http:
-            yield Served(url, http, bodies)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with api_server.serve(BodyRecorder(app, bodies)) as url, \
+            httpx.Client(base_url=url, timeout=300) as http:
+        yield Served(url, http, bodies)
 
 
 def write_agent_profile(env: SignEnv, name: str, *, owner: str, level: str,

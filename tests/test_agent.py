@@ -200,6 +200,10 @@ def test_a_refused_confirmation_signs_nothing_and_never_opens_the_key(world: Wor
     env = world.env
     ids = env.ingest_results(tmp_path / "in", 2, seed=1402)
     batch = world.batch(ids)
+    unanswered, _ = world.agent("--once", stdin="")  # nobody at the desk: it keeps waiting
+    assert unanswered.returncode == 1 and "vẫn chờ ký" in unanswered.stdout
+    waiting = world.as_person(OFFICIAL).get(f"/v1/agent/batches/{batch['id']}").json()
+    assert waiting["state"] == "waiting"
     done, log = world.agent("--once", stdin="n\n")
     assert done.returncode == 1 and "không tài liệu nào được ký" in done.stdout
     assert "C_Login" not in _calls(log) and "C_SignInit" not in _calls(log)
@@ -444,3 +448,40 @@ def test_the_server_never_signs_with_an_agent_profile_itself(world: World,
         job = world.served.http.get(f"/v1/signing/jobs/{job['id']}", headers=headers).json()
     assert job["state"] == "failed" and "token của người ký" in job["error"], job
     assert not env.store.get_record(doc_id).signatures
+
+
+def test_no_input_from_an_agent_makes_a_server_error(world: World) -> None:
+    """The agent-facing routes fuzzed from the OpenAPI document with a real agent token (and
+    a well-formed but unknown pairing code): refusals, never a server error."""
+    import schemathesis
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+
+    app = create_app(world.env.settings, world.env.store)
+    schema: Any = schemathesis.openapi.from_asgi("/openapi.json", app)
+    token = json.loads(world.config.read_text())["token"]
+    operations = [r.ok() for r in schema.get_all_operations()]
+    operations = [o for o in operations
+                  if o.path == "/v1/agent/pair" or o.path.startswith("/v1/agent/pending")]
+    assert len(operations) == 5, [o.path for o in operations]
+    failures: list[str] = []
+    calls: list[int] = []
+
+    def fuzz(operation: Any, bearer: str) -> None:
+        @given(case=operation.as_strategy())
+        @hypothesis_settings(max_examples=25, deadline=None, database=None,
+                             suppress_health_check=list(HealthCheck))
+        def property_(case: Any) -> None:
+            response = case.call(headers={**(case.headers or {}),
+                                          "Authorization": f"Bearer {bearer}"})
+            calls.append(response.status_code)
+            if response.status_code >= 500:
+                failures.append(f"{case.method} {case.formatted_path} "
+                                f"{response.status_code}: {response.text[:200]}")
+
+        property_()
+
+    for operation in operations:
+        fuzz(operation, "ABCD-EFGH" if operation.path == "/v1/agent/pair" else token)
+    assert failures == [], "\n".join(failures)
+    assert len(calls) >= 3 * len(operations) and {200, 404, 422} <= set(calls), calls

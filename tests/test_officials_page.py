@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -25,7 +24,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.api.keys import ApiKeys, Scope
-from tests.sign_env import SignEnv, free_port, sign_env
+from tests.api_server import serve
+from tests.sign_env import SignEnv, sign_env
 
 pytestmark = pytest.mark.integration
 
@@ -69,8 +69,6 @@ def chromium() -> Path:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The kho, the dev PKI server and the API on a free port, for the module."""
-    import uvicorn
-
     from pipeline.api.app import create_app
 
     root = tmp_path_factory.mktemp("officials")
@@ -79,22 +77,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         assert env.store.index is not None
         _, key = ApiKeys(env.store.index).create(
             "Trang ký số (kiểm thử)", frozenset({Scope.SIGN, Scope.READ_DOCUMENTS}))
-        port = free_port()
-        config = uvicorn.Config(create_app(env.settings, env.store), host="127.0.0.1",
-                                port=port, log_level="warning", access_log=False)
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name="sohoa-api", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                pytest.fail("the API server did not start", pytrace=False)
-            time.sleep(0.02)
-        try:
-            yield Served(env, f"http://127.0.0.1:{port}", key, ids)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
+        with serve(create_app(env.settings, env.store)) as url:
+            yield Served(env, url, key, ids)
 
 
 def _get(url: str) -> tuple[str, str]:

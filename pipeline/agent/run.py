@@ -23,7 +23,8 @@ YES = ("y", "yes", "c", "có", "co")
 
 @dataclass
 class Desk:
-    """How the agent talks with the official: questions, the PIN, messages."""
+    """How the agent talks with the official: questions, the PIN, messages (``ask`` and
+    ``ask_pin`` raise ``EOFError`` when nobody can answer)."""
 
     ask: Callable[[str], str]
     ask_pin: Callable[[str], str]
@@ -56,10 +57,16 @@ def run(config: AgentConfig, desk: Desk, *, once: bool, interval: float = 5.0) -
     client = Client(config.server, config.token, ca_file=config.ca_file)
     unsigned = 0
     while True:
-        waiting = client.get("/v1/agent/pending")["items"]
-        for batch in waiting:
-            if not handle(client, config, desk, batch):
-                unsigned += 1
+        try:
+            waiting = client.get("/v1/agent/pending")["items"]
+            for batch in waiting:
+                if not handle(client, config, desk, batch):
+                    unsigned += 1
+        except AgentError as exc:
+            if once:
+                raise
+            desk.say(f"{exc.message} Thử lại sau {interval:g} giây.")
+            waiting = []
         if once:
             if not waiting:
                 desk.say("Không có lô nào đang chờ ký.")
@@ -80,7 +87,11 @@ def handle(client: Client, config: AgentConfig, desk: Desk, batch: dict[str, Any
         desk.say(f"KHÔNG KÝ: {exc.message}")
         client.post(f"{base}/refusal", {"reason": f"Agent từ chối: {exc.message}"})
         return False
-    answer = desk.ask(f"Ký {len(items)} tài liệu trên bằng token của ông/bà? (y/N): ")
+    try:
+        answer = desk.ask(f"Ký {len(items)} tài liệu trên bằng token của ông/bà? (y/N): ")
+    except EOFError:  # nobody at the desk to answer: leave it waiting
+        desk.say("Không có câu trả lời; lô vẫn chờ ký.")
+        return False
     if answer.strip().lower() not in YES:
         client.post(f"{base}/refusal", {"reason": "Người ký từ chối tại máy của mình."})
         desk.say("Đã từ chối lô này; không tài liệu nào được ký.")
@@ -111,7 +122,10 @@ def _sign(config: AgentConfig, desk: Desk, certificate_sha256: str,
     """The token's signature of each item's signed attributes, the PIN asked here (a few
     tries); None when the official gave up."""
     for _ in range(PIN_TRIES):
-        pin = desk.ask_pin("Mã PIN của token: ")
+        try:
+            pin = desk.ask_pin("Mã PIN của token: ")
+        except EOFError:
+            return None
         if not pin:
             return None
         try:

@@ -26,7 +26,7 @@ from sqlalchemy import Boolean, Column, MetaData, String, Table, Text, insert, s
 from pipeline.api.deps import services
 from pipeline.api.errors import ApiError
 from pipeline.api.identity import Actor, ActorKind, StaffRole
-from pipeline.api.keys import secret_digest, secret_matches, split_token
+from pipeline.api.keys import row_of_token, secret_digest
 from pipeline.errors import InputError
 from pipeline.index import Index
 
@@ -156,18 +156,12 @@ class AgentRegistry:
         return agent, f"{PREFIX}{agent.id}_{secret}"
 
     def verify(self, presented: str) -> Agent | None:
-        parts = split_token(presented, PREFIX)
-        if parts is None:
-            return None
-        agent_id, secret = parts
-        with self._tx(write=False) as conn:
-            row = conn.execute(select(agents).where(agents.c.id == agent_id)).first()
-        if not secret_matches(None if row is None or row.revoked else row.secret_sha256,
-                              secret):
+        row = row_of_token(self._tx(write=False), agents, PREFIX, presented)
+        if row is None:
             return None
         seen = _now().isoformat()
         with self._tx() as conn:
-            conn.execute(update(agents).where(agents.c.id == agent_id).values(last_seen=seen))
+            conn.execute(update(agents).where(agents.c.id == row.id).values(last_seen=seen))
         return _agent(row)
 
     def of(self, username: str) -> list[Agent]:

@@ -112,14 +112,8 @@ class ApiKeys:
         return found
 
     def _verify(self, presented: str) -> ApiClient | None:
-        parts = split_token(presented, PREFIX)
-        if parts is None:
-            return None
-        key_id, secret = parts
-        with self._tx(write=False) as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
-        if not secret_matches(None if row is None or row.revoked else row.secret_sha256,
-                              secret):
+        row = row_of_token(self._tx(write=False), api_keys, PREFIX, presented)
+        if row is None:
             return None
         return ApiClient(row.id, row.name, frozenset(Scope(s) for s in json.loads(row.scopes)))
 
@@ -148,8 +142,17 @@ def split_token(presented: str, prefix: str) -> tuple[str, str] | None:
     return (row_id, secret) if row_id and secret else None
 
 
-def secret_matches(stored_sha256: str | None, secret: str) -> bool:
-    """Constant-time check of a presented secret against its stored digest (None: no such
-    row or revoked, checked with the same work so it cannot be told apart)."""
+def row_of_token(transaction: Any, table: Table, prefix: str, presented: str) -> Any:
+    """The unrevoked row (``id``, ``secret_sha256``, ``revoked``) whose secret a token
+    ``<prefix><id>_<secret>`` presents, or None. The secret is compared by its SHA-256 in
+    constant time, with the same work for a missing or revoked row."""
+    parts = split_token(presented, prefix)
+    if parts is None:
+        return None
+    row_id, secret = parts
+    with transaction as conn:
+        row = conn.execute(select(table).where(table.c.id == row_id)).first()
     digest = secret_digest(secret)
-    return stored_sha256 is not None and hmac.compare_digest(stored_sha256, digest)
+    if row is None or row.revoked or not hmac.compare_digest(row.secret_sha256, digest):
+        return None
+    return row

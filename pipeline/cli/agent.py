@@ -35,7 +35,10 @@ def _say(message: str) -> None:
 
 def _ask(question: str) -> str:
     out.print(question, end="", markup=False, soft_wrap=True)
-    return sys.stdin.readline().rstrip("\r\n")
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
 
 
 @app.callback()
