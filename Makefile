@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Programs and data the pipeline calls at run time, plus what the tests compare against.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils softhsm2 libnss3-tools \
 	fonts-liberation2 fonts-dejavu-core ca-certificates tzdata ceph-mon ceph-osd radosgw postgresql \
-	redis-server chromium
+	redis-server chromium opensc-pkcs11
 
 .PHONY: demo test check system venv bench clean-demo
 

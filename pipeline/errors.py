@@ -124,6 +124,13 @@ class Forbidden(SohoaError):
     exit_code = ExitCode.FORBIDDEN
 
 
+class AgentError(SigningError):
+    """The official's agent could not do its part: the server unreachable or refusing, the
+    token absent or locked, a prepared document that is not the version shown."""
+
+    code = "loi-agent-ky-so"
+
+
 class VerificationFailed(SohoaError):
     """A signature did not verify; the report says which and why."""
 

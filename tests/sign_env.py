@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Settings, SignSettings
+from pipeline.models import DocumentRecord
 from pipeline.process import Pipeline
 from pipeline.sign.devpki import DevPki, DevPkiServer, init_dev_pki
 from pipeline.sign.devsetup import write_dev_profiles
@@ -43,8 +44,11 @@ class SignEnv:
             path = folder / f"qd-{seed}-{i}.pdf"
             path.write_bytes(render_pdf(doc).pdf)
             paths.append(path)
+        return [r.id for r in self.ingest_paths(paths)]
+
+    def ingest_paths(self, paths: list[Path]) -> list[DocumentRecord]:
         with Pipeline(self.settings) as pipeline:
-            return [r.id for p in paths for r in pipeline.ingest(p)]
+            return [r for p in paths for r in pipeline.ingest(p)]
 
 
 @contextmanager

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +31,9 @@ class Token:
 
 def make_token(folder: Path, label: str, key_pem: Path, certs: list[Path],
                key_label: str) -> Token:
-    """Initialise a token, import the key (softhsm2-util) and the certificates (PKCS#11)."""
-    import pkcs11
-    from pkcs11 import Attribute, CertificateType, ObjectClass
-
+    """Initialise a token, import the key (softhsm2-util) and the certificates (PKCS#11, in
+    a child process: SoftHSM reads its token folder once per process, so a process that
+    already loaded it would never see this token)."""
     module = module_path()
     assert module is not None, "softhsm2 is not installed"
     tokens = folder / "tokens"
@@ -46,11 +47,23 @@ def make_token(folder: Path, label: str, key_pem: Path, certs: list[Path],
                     "--so-pin", "13579111"], check=True, capture_output=True)
     subprocess.run(["softhsm2-util", "--import", str(key_pem), "--token", label, "--label",
                     key_label, "--id", "01", "--pin", pin], check=True, capture_output=True)
-    lib = pkcs11.lib(str(module))
+    job = {"module": str(module), "label": label, "pin": pin, "key_label": key_label,
+           "certs": [str(c) for c in certs]}
+    subprocess.run([sys.executable, "-m", "tests.softhsm", json.dumps(job)], check=True,
+                   capture_output=True, cwd=Path(__file__).resolve().parents[1])
+    return Token(module, label, pin, config)
+
+
+def _import_certs(module: str, label: str, pin: str, key_label: str,
+                  certs: list[str]) -> None:
+    import pkcs11
+    from pkcs11 import Attribute, CertificateType, ObjectClass
+
+    lib = pkcs11.lib(module)
     token = lib.get_token(token_label=label)
     with token.open(rw=True, user_pin=pin) as session:
         for index, path in enumerate(certs):
-            cert = x509.load_pem_x509_certificate(path.read_bytes())
+            cert = x509.load_pem_x509_certificate(Path(path).read_bytes())
             session.create_object({
                 Attribute.CLASS: ObjectClass.CERTIFICATE,
                 Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
@@ -60,4 +73,7 @@ def make_token(folder: Path, label: str, key_pem: Path, certs: list[Path],
                 Attribute.SUBJECT: cert.subject.public_bytes(),
                 Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
             })
-    return Token(module, label, pin, config)
+
+
+if __name__ == "__main__":
+    _import_certs(**json.loads(sys.argv[1]))

@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 from pipeline.api.app import create_app
 from pipeline.api.audit import entries
 from pipeline.api.keys import PREFIX, ApiKeys, Scope
-from pipeline.api.routes.login import SESSION_ONLY
 from pipeline.api.routes.misc import PUBLIC
 from pipeline.config import LimitSettings, Settings
 from pipeline.models import DocumentRecord, Variant
@@ -178,7 +177,8 @@ def test_upload_runs_the_pipeline_and_refuses_bad_bodies(api: Api) -> None:
 
 # -- refusals on every route -----------------------------------------------------------------
 SAMPLES = {"ref": None, "variant": "original", "number": "1", "so_dinh_danh": CITIZEN,
-           "ma_ho_so": DOSSIER, "job_id": "0" * 16}
+           "ma_ho_so": DOSSIER, "job_id": "0" * 16, "batch_id": "0" * 16,
+           "agent_id": "0" * 12, "doc_id": "a" * 24}
 
 
 def _routes(api: Api) -> list[tuple[Any, str]]:
@@ -196,14 +196,16 @@ def _routes(api: Api) -> list[tuple[Any, str]]:
     return pairs
 
 
-def _scopes(route: Any) -> set[Scope]:
-    found: set[Scope] = set()
+def _guards(route: Any) -> set[Scope | str]:
+    """What admits a caller to ``route``: an API key's scope, or a person's session, an
+    agent's token, a pairing code (``auth`` on the dependency)."""
+    found: set[Scope | str] = set()
     stack = [route.dependant]
     while stack:
         dep = stack.pop()
-        scope = getattr(dep.call, "scope", None)
-        if scope is not None:
-            found.add(scope)
+        for guard in (getattr(dep.call, "scope", None), getattr(dep.call, "auth", None)):
+            if guard is not None:
+                found.add(guard)
         stack.extend(dep.dependencies)
     return found
 
@@ -214,27 +216,31 @@ def _url(api: Api, route: Any) -> str:
 
 
 def test_every_route_needs_a_key_with_its_scope(api: Api) -> None:
+    """Every route has exactly one guard. Scoped routes: no key 401, a key without the
+    scope 403. Routes of a person, an agent or a pairing: no system key gets through,
+    whatever scopes it holds."""
     routes = _routes(api)
     assert len(routes) >= 10
     keys = ApiKeys(api.store.index)  # type: ignore[arg-type]
+    _, every_scope = keys.create("mọi phạm vi", frozenset(Scope))
     for route, method in routes:
+        guards = _guards(route)
+        assert len(guards) == 1, f"{method} {route.path} has no single guard: {guards}"
+        (guard,) = guards
         url = _url(api, route)
         anonymous = api.client.request(method, url)
         assert anonymous.status_code == 401, (method, route.path, anonymous.status_code)
         assert error_of(anonymous)["code"] in ("chua-xac-thuc", "chua-dang-nhap")
-        scopes = _scopes(route)
-        if route.path in SESSION_ONLY:  # a person's session, never a key
-            assert not scopes, route.path
-            full = api.client.request(method, url,
-                                      headers={"Authorization": f"Bearer {api.keys['full']}"})
-            assert full.status_code == 401, (method, route.path, full.status_code)
-            continue
-        assert len(scopes) == 1, f"{method} {route.path} has no single scope: {scopes}"
-        (scope,) = scopes
         bogus = api.client.request(method, url, headers={"Authorization": "Bearer sohoa_x_y"})
         assert bogus.status_code == 401, (method, route.path)
-        others = frozenset(Scope) - {scope}
-        _, other_key = keys.create(f"thiếu {scope.value}", others)
+        if not isinstance(guard, Scope):
+            assert guard in ("person", "agent", "pairing-code"), guard
+            system = api.client.request(method, url,
+                                        headers={"Authorization": f"Bearer {every_scope}"})
+            assert system.status_code in (401, 403), (method, route.path, system.status_code)
+            continue
+        others = frozenset(Scope) - {guard}
+        _, other_key = keys.create(f"thiếu {guard.value}", others)
         wrong = api.client.request(method, url, headers={"Authorization": f"Bearer {other_key}"})
         assert wrong.status_code == 403, (method, route.path, wrong.status_code)
 

@@ -17,7 +17,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -29,7 +28,9 @@ import pytest
 from pipeline.models import Status
 from pipeline.sign import pdfsig
 from tests.accounts_env import Person
-from tests.sign_env import SignEnv, free_port, sign_env
+from tests.api_server import serve
+from tests.born_digital import slotted_quyet_dinh
+from tests.sign_env import SignEnv, sign_env
 from tests.signing_site import signing_site
 
 pytestmark = pytest.mark.integration
@@ -75,32 +76,19 @@ def chromium() -> Path:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The kho, the dev PKI server, the accounts and the API on a free port, for the module."""
-    import uvicorn
-
     root = tmp_path_factory.mktemp("officials")
     with sign_env(root) as env:
-        made = env.ingest_results(root / "in", 4, seed=808)
-        # One of these reads doubtfully and waits in review: never offered for signing.
-        ids = [d for d in made if env.store.get_record(d).status is Status.DONE]
-        review = [d for d in made if d not in ids]
-        assert len(ids) == 3 and len(review) == 1, "seed 808 gives 3 done results, 1 review"
+        ids = env.ingest_results(root / "in", 3, seed=808)
+        assert all(env.store.get_record(d).status is Status.DONE for d in ids)
+        # A decision exported with its number and date still blank waits in review: it is
+        # never offered for signing.
+        blank = root / "in" / "chua-so.pdf"
+        blank.write_bytes(slotted_quyet_dinh(809).blank)
+        review = [r.id for r in env.ingest_paths([blank])]
+        assert env.store.get_record(review[0]).status is Status.REVIEW
         site = signing_site(env)
-        port = free_port()
-        config = uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning",
-                                access_log=False)
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, name="sohoa-api", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                pytest.fail("the API server did not start", pytrace=False)
-            time.sleep(0.02)
-        try:
-            yield Served(env, f"http://127.0.0.1:{port}", site.official, ids, review)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
+        with serve(site.app) as url:
+            yield Served(env, url, site.official, ids, review)
 
 
 def _get(url: str) -> tuple[str, str]:

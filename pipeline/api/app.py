@@ -17,7 +17,7 @@ from pipeline.accounts.store import open_accounts
 from pipeline.api import errors
 from pipeline.api.deps import Services
 from pipeline.api.keys import ApiKeys
-from pipeline.api.routes import documents, login, misc, pages, people, signing, uploads
+from pipeline.api.routes import agent, documents, login, misc, pages, people, signing, uploads
 from pipeline.config import Settings
 from pipeline.store import DocumentStore, open_store
 
@@ -30,7 +30,8 @@ toán, cần tiêu đề `X-Purpose`), tải lên tài liệu và ký số theo 
 Xác thực: hệ thống khác dùng `Authorization: Bearer KHÓA` (tạo bằng `sohoa apikey create`);
 cán bộ đăng nhập trên trang (`/dang-nhap`: mật khẩu và mã xác thực TOTP, hoặc nhà cung cấp
 định danh của tỉnh) và gửi kèm mã chống giả mạo `X-CSRF-Token` với mọi yêu cầu thay đổi dữ
-liệu. Lỗi trả về `{"error": {"code", "message", "request_id"}}`."""
+liệu; agent ký số trên máy người ký (`sohoa agent`) dùng mã agent của nó. Lỗi trả về
+`{"error": {"code", "message", "request_id"}}`."""
 
 
 class RequestLog:
@@ -110,7 +111,7 @@ def create_app(settings: Settings, store: DocumentStore | None = None) -> FastAP
 
         app.state.pipeline = Pipeline(settings, store)
     errors.install(app)
-    for module in (misc, login, documents, pages, people, uploads, signing):
+    for module in (misc, login, documents, pages, people, uploads, signing, agent):
         app.include_router(module.router)
 
     app.add_middleware(RequestLog)

@@ -83,6 +83,9 @@ def person(request: Request) -> Actor:
     return current_person(request)
 
 
+person.auth = "person"  # type: ignore[attr-defined]  # read by the route-table test
+
+
 def require(scope: Scope) -> Any:
     """A dependency admitting only callers holding ``scope``: a key with it, or a person
     whose roles carry it (403 otherwise)."""

@@ -92,7 +92,7 @@ class ApiKeys:
         secret = secrets.token_urlsafe(32)
         with self._tx() as conn:
             conn.execute(insert(api_keys).values(
-                id=key_id, name=name.strip(), secret_sha256=_digest(secret),
+                id=key_id, name=name.strip(), secret_sha256=secret_digest(secret),
                 scopes=json.dumps(sorted(scopes)), created_at=datetime.now(UTC).isoformat(),
                 revoked=False))
         return ApiClient(key_id, name.strip(), scopes), f"{PREFIX}{key_id}_{secret}"
@@ -100,7 +100,7 @@ class ApiKeys:
     def verify(self, presented: str) -> ApiClient | None:
         """The key's client, or None. Recently verified keys are remembered by the digest
         of the whole key (never the key itself) for ``cache_seconds``."""
-        token = _digest(presented)
+        token = secret_digest(presented)
         cached = self._cache.get(token)
         if cached is not None and time.monotonic() - cached[0] < self._cache_seconds:
             return cached[1]
@@ -112,17 +112,8 @@ class ApiKeys:
         return found
 
     def _verify(self, presented: str) -> ApiClient | None:
-        if not presented.startswith(PREFIX):
-            return None
-        key_id, _, secret = presented[len(PREFIX):].partition("_")
-        if not key_id or not secret:
-            return None
-        with self._tx(write=False) as conn:
-            row = conn.execute(select(api_keys).where(api_keys.c.id == key_id)).first()
-        if row is None or row.revoked:
-            _digest(secret)  # the same work either way
-            return None
-        if not hmac.compare_digest(row.secret_sha256, _digest(secret)):
+        row = row_of_token(self._tx(write=False), api_keys, PREFIX, presented)
+        if row is None:
             return None
         return ApiClient(row.id, row.name, frozenset(Scope(s) for s in json.loads(row.scopes)))
 
@@ -139,5 +130,29 @@ class ApiKeys:
                                      .values(revoked=True)).rowcount)
 
 
-def _digest(secret: str) -> str:
+def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_token(presented: str, prefix: str) -> tuple[str, str] | None:
+    """``(id, secret)`` of a token reading ``<prefix><id>_<secret>``, or None."""
+    if not presented.startswith(prefix):
+        return None
+    row_id, _, secret = presented[len(prefix):].partition("_")
+    return (row_id, secret) if row_id and secret else None
+
+
+def row_of_token(transaction: Any, table: Table, prefix: str, presented: str) -> Any:
+    """The unrevoked row (``id``, ``secret_sha256``, ``revoked``) whose secret a token
+    ``<prefix><id>_<secret>`` presents, or None. The secret is compared by its SHA-256 in
+    constant time, with the same work for a missing or revoked row."""
+    parts = split_token(presented, prefix)
+    if parts is None:
+        return None
+    row_id, secret = parts
+    with transaction as conn:
+        row = conn.execute(select(table).where(table.c.id == row_id)).first()
+    digest = secret_digest(secret)
+    if row is None or row.revoked or not hmac.compare_digest(row.secret_sha256, digest):
+        return None
+    return row

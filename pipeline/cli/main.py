@@ -11,6 +11,7 @@ import typer
 from pipeline import __version__
 from pipeline.batch import internal_error
 from pipeline.cli import (
+    agent,
     citizen,
     demo,
     get,
@@ -53,6 +54,7 @@ app.add_typer(store_cmds.app, name="store")
 app.command("citizen")(citizen.citizen)
 app.command("dossier")(citizen.dossier_cmd)
 app.add_typer(citizen.result_app, name="result")
+app.add_typer(agent.app, name="agent")
 
 
 def _version(value: bool) -> None:

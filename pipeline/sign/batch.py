@@ -1,10 +1,9 @@
 """Batch signing: the key unlocked once, revocation data fetched once, timestamps overlapped.
 
-Exactly once, even when killed: the version a signature produces has a fixed key
-(``documents/<id>/signed/<nn>-<field>.pdf``, write-once) and the record points to it only
-once it is stored. A rerun finds either the record already listing the signature (skip) or
-the stored version without the record update (adopt it after checking it grew from the
-current version by an incremental update), so no document is signed twice and none is left
+Exactly once, even when killed (:mod:`pipeline.sign.versions`): the version a signature
+produces has a fixed, write-once key and the record points to it only once it is stored. A
+rerun finds either the record already listing the signature (skip) or the stored version
+without the record update (adopt it), so no document is signed twice and none is left
 half-signed. Every signature gets an audit entry: the certificate, hash and level, and who
 asked (the person, or the system for granted copy signing), through which session or
 client, with which activation, the SHA-256 of the version they were shown, the request ID.
@@ -18,24 +17,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import hashlib
 import logging
 import multiprocessing as mp
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
-
-from asn1crypto import x509 as asn1_x509
 
 from pipeline.config import Settings
 from pipeline.errors import NotFound, SigningError, SohoaError
 from pipeline.index import Index
-from pipeline.models import Artifact, DocumentRecord, SignatureInfo, Status, TextSource, Variant
+from pipeline.models import DocumentRecord, SignatureInfo, Status, TextSource, Variant
 from pipeline.sign import authority
 from pipeline.sign.authority import Mandate
 from pipeline.sign.context import RevocationData, batch_context
@@ -47,6 +41,13 @@ from pipeline.sign.policy import check_digest
 from pipeline.sign.profiles import Activation, Profile, Role
 from pipeline.sign.secrets import ActivationSecret, Prompt
 from pipeline.sign.state import Grants, PinGuard
+from pipeline.sign.versions import (
+    adoptable,
+    base_version,
+    commit_signature,
+    signature_info,
+    target_key,
+)
 from pipeline.store import open_store
 from pipeline.store.documents import DocumentStore
 
@@ -149,7 +150,7 @@ def sign_batch(settings: Settings, store: DocumentStore, profile: Profile,
     index = _index(store)
     authority.check(mandate.actor, profile, Grants(index))
     if profile.activation is Activation.AGENT:
-        raise SigningError(f"Hồ sơ ký '{profile.name}' dùng thiết bị ký của người ký (sohoa "
+        raise SigningError(f"Hồ sơ ký '{profile.name}' dùng token của người ký (sohoa "
                            "agent): ký trên trang ký số, không ký trên máy chủ.")
     guard = PinGuard(index, settings.sign) if profile.activation is Activation.PIN else None
     if guard is not None:
@@ -316,15 +317,15 @@ class _OneDocument:
         reason = not_eligible(record, profile)
         if reason is not None:
             return BatchItem(doc_id, Outcome.SKIPPED, reason)
-        base = current_version(record)
+        base = base_version(record)
         shown = self.batch.mandate.shown.get(doc_id)
         if shown is not None and shown != base.sha256:
             return BatchItem(doc_id, Outcome.SKIPPED, CHANGED)
         data = store.read(base)
-        target = store.signed_key(doc_id, len(record.signatures) + 1, profile.field_name)
+        target = target_key(store, record, profile)
         left_over = store.stored(target)
         if left_over is not None:
-            signed_data = _adoptable(store, left_over, data, maker)
+            signed_data = adoptable(store, left_over, data, profile.field_name)
             outcome = Outcome.ADOPTED
             artifact = left_over
             signed_at = signing_time(signed_data, profile.field_name)
@@ -333,53 +334,13 @@ class _OneDocument:
             signed = await maker.sign(data, visible)
             outcome, signed_at = Outcome.SIGNED, signed.signed_at
             artifact = store.put_signed(target, signed.data)
-        info = _signature_info(profile, key, maker, artifact, signed_at)
+        info = signature_info(profile, key.cert, key.verdict, maker.digest, artifact, signed_at)
         audit = {**self.batch.mandate.audit(profile), "shown_sha256": shown,
                  "signed_from_sha256": base.sha256}
-        _record(store, record, info, artifact, audit)
+        commit_signature(store, record, info, artifact, audit)
         return BatchItem(doc_id, outcome, "", info)
 
 
 #: Why a document is not signed when it changed after the signer saw it.
 CHANGED = ("tài liệu đã thay đổi sau khi được xem (phiên bản khác với phiên bản đã hiển "
            "thị); hãy xem lại rồi ký")
-
-
-def current_version(record: DocumentRecord) -> Artifact:
-    """The version the next signature builds on (and the page shows): the latest signed
-    one, else the searchable PDF."""
-    return record.artifacts.get(Variant.SIGNED.value) or record.artifacts[
-        Variant.SEARCHABLE.value]
-
-
-def _adoptable(store: DocumentStore, stored: Artifact, base: bytes,
-               maker: PdfSignatureMaker) -> bytes:
-    """The version an interrupted run stored: it must be the current version plus one
-    incremental update carrying this profile's signature."""
-    data = store.read(stored)
-    if not data.startswith(base) or maker.profile.field_name not in maker.existing_fields(data):
-        raise SigningError(f"Bản đã ký còn lại từ lần chạy trước ({stored.key}) không khớp "
-                           "với phiên bản hiện tại; cần kiểm tra thủ công.")
-    return data
-
-
-def _signature_info(profile: Profile, key: UnlockedKey, maker: PdfSignatureMaker,
-                    artifact: Artifact, signed_at: datetime) -> SignatureInfo:
-    cert: asn1_x509.Certificate = key.cert
-    return SignatureInfo(
-        field_name=profile.field_name, profile=profile.name, role=profile.role.value,
-        level=profile.level.value, signer=cert.subject.human_friendly,
-        certificate_sha256=hashlib.sha256(cert.dump()).hexdigest(),
-        algorithm=f"{key.verdict.describe()}, {maker.digest.upper()}",
-        signed_at=signed_at.isoformat(),
-        key=artifact.key, sha256=artifact.sha256, size=artifact.size)
-
-
-def _record(store: DocumentStore, record: DocumentRecord, info: SignatureInfo,
-            artifact: Artifact, audit: dict[str, Any]) -> None:
-    """Audit entry, then the record: the record is the commit point."""
-    audit_key = f"signatures/{record.id}/{info.key.rsplit('/', 1)[-1]}.json"
-    store.put_audit(audit_key, {"document": record.id, **dataclasses.asdict(info), **audit})
-    artifacts = {**record.artifacts, Variant.SIGNED.value: artifact}
-    store.put_record(dataclasses.replace(record, signatures=(*record.signatures, info),
-                                         artifacts=artifacts))

@@ -137,6 +137,9 @@ def unlock(profile: Profile, settings: SignSettings, prompt: Prompt | None = Non
     """Unlock the profile's key for one batch with the signer's ``activation`` if given,
     else a PIN found or asked at most once (a remote key: a one-time code asked once)."""
     who = f"hồ sơ ký '{profile.name}'"
+    if profile.key.source is KeySource.AGENT:
+        raise SigningError(f"Khóa của {who} nằm trên token của người ký: chỉ ký được qua "
+                           "agent trên máy của họ (sohoa agent), máy chủ không mở được.")
     if profile.key.source is KeySource.CSC:
         remote = open_remote(profile, settings, activation, prompt)
         yield UnlockedKey(remote.signer, remote.cert, remote.chain, remote.verdict,
@@ -189,15 +192,21 @@ def _pkcs11(profile: Profile, settings: SignSettings, pin: str) -> Iterator[Unlo
         raise SigningError(f"Không mở được token '{spec.token}' ({spec.path.name}): "
                            f"{type(exc).__name__}.", detail=str(exc)) from None
     try:
-        mechanisms = session.token.slot.get_mechanisms()
         label = spec.key_label or None
         probe = PKCS11Signer(session, key_label=label, cert_label=label)
         cert = probe.signing_cert
-        can_pss = pkcs11.Mechanism.SHA256_RSA_PKCS_PSS in mechanisms
-        verdict = check_key(cert, settings, can_pss=can_pss)
+        verdict = check_key(cert, settings, can_pss=token_can_pss(session))
         signer = PKCS11Signer(session, key_label=label, cert_label=label,
                               prefer_pss=verdict.prefer_pss, other_certs_to_pull=None)
         chain = list(signer.cert_registry)
         yield UnlockedKey(signer, cert, [c for c in chain if c != cert], verdict)
     finally:
         session.close()
+
+
+def token_can_pss(session: Any) -> bool:
+    """Whether a PKCS#11 token signs RSASSA-PSS (many deployed tokens only do PKCS#1 v1.5);
+    shared by the server's tokens and the official's agent."""
+    import pkcs11
+
+    return pkcs11.Mechanism.SHA256_RSA_PKCS_PSS in session.token.slot.get_mechanisms()

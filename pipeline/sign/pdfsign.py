@@ -7,9 +7,11 @@ with its signature, after which only long-term-validation updates may follow.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -59,11 +61,10 @@ class PdfSignatureMaker:
         #: pyHanko need not make a dry-run signature to size every later one.
         self.reserved: int | None = None
 
-    def existing_fields(self, data: bytes) -> list[str]:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        return [name for name, _, _ in fields.enumerate_sig_fields(reader, filled_status=True)]
-
-    async def sign(self, data: bytes, visible: Visible | None = None) -> SignedPdf:
+    def pdf_signer(self, visible: Visible | None = None,
+                   signer: signers.Signer | None = None) -> signers.PdfSigner:
+        """pyHanko's signer for one document of this profile: its field, level, lock and
+        look. ``signer`` replaces the batch key's (two-phase signing's external signer)."""
         profile = self.profile
         level = profile.level
         meta = signers.PdfSignatureMetadata(
@@ -85,33 +86,57 @@ class PdfSignatureMaker:
             field_mdp_spec=(fields.FieldMDPSpec(fields.FieldMDPAction.ALL)
                             if profile.lock else None),
         )
-        pdf_signer = signers.PdfSigner(
-            meta, signer=self.key.signer,
+        return signers.PdfSigner(
+            meta, signer=signer or self.key.signer,
             timestamper=self.context.timestamper if level.timestamped else None,
             stamp_style=visible.style if visible else None, new_field_spec=spec)
-        try:
-            writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-        except Exception as exc:  # pyHanko raises several kinds on a broken PDF
-            raise SigningError("Tệp PDF hỏng, không ký được.", detail=repr(exc)) from None
+
+    async def sign(self, data: bytes, visible: Visible | None = None) -> SignedPdf:
+        profile = self.profile
+        pdf_signer = self.pdf_signer(visible)
+        writer = open_writer(data)
         out = io.BytesIO()
         reserved = self.reserved  # other documents in flight may change the shared value
         try:
-            await pdf_signer.async_sign_pdf(
-                writer, output=out, bytes_reserved=reserved)
-        except PyHankoSigningError as exc:
-            if reserved is not None and _TOO_SMALL.search(str(exc)):
+            with signing_errors(self.context):
+                await pdf_signer.async_sign_pdf(writer, output=out, bytes_reserved=reserved)
+        except SigningError as exc:
+            if reserved is not None and _TOO_SMALL.search(exc.detail or ""):
                 self.reserved = None  # grew beyond the learnt size: size it again
                 return await self.sign(data, visible)
-            raise SigningError(f"Không ký được: {exc}", detail=repr(exc)) from None
-        except TimestampRequestError as exc:
-            raise SigningError("Không lấy được dấu thời gian từ máy chủ TSA "
-                               f"({self.context.timestamper_url}); tài liệu chưa được ký, chạy "
-                               "lại lô sau.", detail=repr(exc.__cause__ or exc)) from None
+            raise
         signed = out.getvalue()
         if self.reserved is None:
             self.reserved = _reserved_size(signed[len(data):])
-        signed_at = _update_time(signed[len(data):]) or signing_time(signed, profile.field_name)
-        return SignedPdf(signed, profile.field_name, level, signed_at)
+        return SignedPdf(signed, profile.field_name, profile.level,
+                         update_time(data, signed, profile.field_name))
+
+
+def open_writer(data: bytes) -> IncrementalPdfFileWriter:
+    """An incremental writer on ``data``; a PDF pyHanko cannot open is refused plainly."""
+    try:
+        return IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    except Exception as exc:  # pyHanko raises several kinds on a broken PDF
+        raise SigningError("Tệp PDF hỏng, không ký được.", detail=repr(exc)) from None
+
+
+@contextlib.contextmanager
+def signing_errors(context: BatchContext) -> Iterator[None]:
+    """pyHanko's failures as the user's: a refused signature, a TSA that did not answer
+    (nothing is stored either way, so the batch can simply run again)."""
+    try:
+        yield
+    except PyHankoSigningError as exc:
+        raise SigningError(f"Không ký được: {exc}", detail=repr(exc)) from None
+    except TimestampRequestError as exc:
+        raise SigningError("Không lấy được dấu thời gian từ máy chủ TSA "
+                           f"({context.timestamper_url}); tài liệu chưa được ký, chạy "
+                           "lại lô sau.", detail=repr(exc.__cause__ or exc)) from None
+
+
+def update_time(base: bytes, signed: bytes, field_name: str) -> datetime:
+    """The signing time (``/M``) of the signature ``signed`` appended to ``base``."""
+    return _update_time(signed[len(base):]) or signing_time(signed, field_name)
 
 
 def _int_box(box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:

@@ -11,8 +11,9 @@ A profile is one TOML file in the profiles folder (``$SOHOA_HOME/profiles/<name>
     requires_official = true     # seal: only after the official's signature
 
     [key]
-    source = "pkcs12"            # pkcs12 | pkcs11 | csc
-    path = "official.p12"        # pkcs12: the file; pkcs11: the module (.so); csc: none
+    source = "pkcs12"            # pkcs12 | pkcs11 | csc | agent
+    path = "official.p12"        # pkcs12: the file; pkcs11: the module (.so); csc: none;
+                                 # agent: the official's certificate (PEM, its chain after it)
     token = ""                   # pkcs11: token label
     key_label = ""               # pkcs11: key and certificate label
     secret_env = ""              # unattended (dev) only: where the password/PIN comes from
@@ -111,6 +112,9 @@ class KeySource(StrEnum):
     PKCS11 = "pkcs11"
     #: A remote signing service (CSC API v2): the key never leaves the CA.
     CSC = "csc"
+    #: The key stays on the official's own token; ``sohoa agent`` on their computer signs
+    #: the digests the server prepares (two-phase signing). ``path`` is their certificate.
+    AGENT = "agent"
 
 
 @dataclass(frozen=True)
@@ -264,7 +268,9 @@ def parse_profile(name: str, data: dict[str, Any], base: Path) -> Profile:
     profile = Profile(name=name, role=role, level=level, key=key_spec, timestamp=timestamp,
                       appearance=appearance, lock=bool(data.get("lock", False)),
                       owner=str(data.get("owner", "")).strip().lower(),
-                      activation=choice(Activation, data.get("activation", "pin"), "activation"),
+                      activation=choice(Activation, data.get(
+                          "activation", "agent" if source is KeySource.AGENT else "pin"),
+                          "activation"),
                       dev=bool(data.get("dev", False)),
                       requires_official=bool(data.get("requires_official", True)),
                       csc=csc)
@@ -281,6 +287,11 @@ def _check_activation(profile: Profile, where: str) -> None:
     if not profile.personal and profile.owner:
         raise ConfigError(f"{where}: chỉ hồ sơ ký cá nhân (role = \"official\") có owner; con "
                           "dấu và bản sao thuộc văn thư.")
+    for method, source in ((Activation.AGENT, KeySource.AGENT), (Activation.CSC, KeySource.CSC)):
+        if (profile.activation is method) != (profile.key.source is source):
+            raise ConfigError(f"{where}: activation = \"{method}\" đi cùng [key] source = "
+                              f"\"{source}\" (khóa nằm trên token của người ký hoặc ở dịch vụ "
+                              "ký từ xa).")
     if profile.activation is Activation.UNATTENDED and not profile.dev:
         raise ConfigError(f"{where}: activation = \"unattended\" (mở khóa tự động, không ai "
                           "kích hoạt) chỉ dành cho hồ sơ thử nghiệm (dev = true).")

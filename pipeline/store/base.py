@@ -62,8 +62,8 @@ class ObjectStore(Protocol):
 
     def remove(self, key: str) -> None:
         """Delete a replaceable object (missing is fine). Only scratch data is ever removed:
-        :class:`DocumentStore` refuses anything outside ``work/``; write-once objects under
-        retention are protected by the server as well."""
+        :class:`DocumentStore` refuses anything outside ``work/`` and ``pending/``;
+        write-once objects under retention are protected by the server as well."""
         ...
 
     def list(self, prefix: str) -> Iterator[str]:

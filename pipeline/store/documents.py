@@ -8,6 +8,7 @@ Keys::
     documents/<id>/text.txt
     documents/<id>/words.json
     documents/<id>/signed/<nn>-<field>.pdf  each signature's version, write-once
+    pending/<batch>/<id>.pdf              prepared for the official's token, until signed
     audit/signatures/<yyyy-mm-dd>/<time>-<id>-<field>.json   one entry per signature, write-once
     revocations/<id>.json                 a revoked result's revocation, write-once (pipeline.index)
 
@@ -170,6 +171,19 @@ class DocumentStore:
         for key in list(self.objects.list(f"work/{sha256}/")):
             if not key.startswith("work/"):  # pragma: no cover - list is scoped
                 raise StoreError(f"Không được xóa {key}: chỉ xóa dữ liệu tạm trong work/.")
+            self.objects.remove(key)
+
+    # -- documents prepared for a signature the official's token has yet to make -------
+    def put_pending(self, batch_id: str, doc_id: str, data: bytes) -> Artifact:
+        """A prepared PDF (a signature placeholder, not a signed version) of a batch
+        waiting for the official's agent."""
+        key = f"pending/{batch_id}/{self._checked(doc_id)}.pdf"
+        return _artifact(self.objects.put_bytes(key, data, media_type="application/pdf"))
+
+    def clear_pending(self, batch_id: str) -> None:
+        for key in list(self.objects.list(f"pending/{batch_id}/")):
+            if not key.startswith("pending/"):  # pragma: no cover - list is scoped
+                raise StoreError(f"Không được xóa {key}: chỉ xóa bản chuẩn bị ký trong pending/.")
             self.objects.remove(key)
 
     def put_audit(self, key: str, entry: dict[str, object]) -> None:

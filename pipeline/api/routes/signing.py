@@ -32,9 +32,10 @@ from pipeline.config import ConfigError
 from pipeline.errors import NotFound, SohoaError
 from pipeline.sign import authority
 from pipeline.sign.authority import Mandate
-from pipeline.sign.batch import BatchItem, current_version, pending, sign_batch
+from pipeline.sign.batch import BatchItem, pending, sign_batch
 from pipeline.sign.profiles import Activation, Profile, list_profiles, load_profile
 from pipeline.sign.state import Grants, PinGuard, ProfileLocked
+from pipeline.sign.versions import base_version as current_version
 
 router = APIRouter(prefix="/v1/signing", tags=["Ký số"], dependencies=[require(Scope.SIGN)])
 
