@@ -31,7 +31,7 @@ from bench.fields import (  # noqa: E402
     run_pipeline,
     whole_documents,
 )
-from pipeline.fields.calibration import MODEL_PATH, fit  # noqa: E402
+from pipeline.fields.calibration import MODEL_PATH, READ_SOURCES, fit  # noqa: E402
 from samples import Level, generate  # noqa: E402
 
 
@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         saved.write_text("".join(json.dumps(o.to_json(), ensure_ascii=False) + "\n"
                                  for o in found), encoding="utf-8")
         count = len(samples)
-    rows = [(o.features(), o.ok) for o in found]
+    rows = [(o.features(), o.ok) for o in found if o.value.source in READ_SOURCES]
     sources = sorted({k.removeprefix("source=") for f, _ in rows for k in f
                       if k.startswith("source=")})
     about = {"fitted": time.strftime("%Y-%m-%d"),

@@ -6,8 +6,9 @@ passed; on its own scale 0.8 is not "right four times in five". A small logistic
 offline on generated documents of the layouts the extractor was developed on
 (``python -m bench.calibrate``; the hold-out layouts and real documents only measure it), maps
 each value's evidence to the probability that it is right. The model is data
-(``calibration.json``, with how it was made), applied to values read from a page (OCR, text
-layer, handwriting, QR codes); values a person or a sidecar gave are left as they are.
+(``calibration.json``, with how it was made), applied to values read from a page's text (OCR,
+a text layer); handwritten digits and QR codes bring their own calibrated scores, and values
+a person or a sidecar gave are left as they are.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from pipeline.fields.model import FieldValue
 from pipeline.models import PageText
 
 MODEL_PATH = Path(__file__).with_name("calibration.json")
-#: Sources read from the document itself; only these are calibrated.
-READ_SOURCES = ("ocr", "text-layer", "ocr-reread", "handwriting", "qr", "qr+ocr")
+#: Sources whose scores this model calibrates: text read by OCR or from a text layer.
+#: Handwritten digits carry the digit model's own calibrated probability
+#: (``tools/calibrate_slots.py``), and a QR code that validates is kept at its fixed score.
+READ_SOURCES = ("ocr", "text-layer", "ocr-reread", "qr+ocr")
 #: Field kinds grouped by how they fail (names misread by a letter, codes by a digit...).
 KIND_GROUPS = {
     "person_name": "name", "place": "place", "nationality": "place", "date": "date",

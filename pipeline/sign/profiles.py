@@ -269,13 +269,16 @@ def parse_profile(name: str, data: dict[str, Any], base: Path) -> Profile:
                       appearance=appearance, lock=bool(data.get("lock", False)),
                       owner=str(data.get("owner", "")).strip().lower(),
                       activation=choice(Activation, data.get(
-                          "activation", "agent" if source is KeySource.AGENT else "pin"),
-                          "activation"),
+                          "activation", _DEFAULT_ACTIVATION.get(source, "pin")), "activation"),
                       dev=bool(data.get("dev", False)),
                       requires_official=bool(data.get("requires_official", True)),
                       csc=csc)
     _check_activation(profile, where)
     return profile
+
+
+#: A key that only its holder can activate says so by its source.
+_DEFAULT_ACTIVATION = {KeySource.AGENT: "agent", KeySource.CSC: "csc"}
 
 
 def _check_activation(profile: Profile, where: str) -> None:
