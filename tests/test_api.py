@@ -178,7 +178,7 @@ def test_upload_runs_the_pipeline_and_refuses_bad_bodies(api: Api) -> None:
 # -- refusals on every route -----------------------------------------------------------------
 SAMPLES = {"ref": None, "variant": "original", "number": "1", "so_dinh_danh": CITIZEN,
            "ma_ho_so": DOSSIER, "job_id": "0" * 16, "batch_id": "0" * 16,
-           "agent_id": "0" * 12, "doc_id": "a" * 24}
+           "agent_id": "0" * 12, "doc_id": "a" * 24, "name": "official"}
 
 
 def _routes(api: Api) -> list[tuple[Any, str]]:

@@ -370,3 +370,42 @@ def test_csc_profile_format(tmp_path: Path) -> None:
         data = _csc_profile()
         del data["csc"]["client_secret_env"]
         parse_profile("p", data, tmp_path)
+
+
+def test_the_page_signs_a_batch_with_a_code_the_service_sent(env: SignEnv, csc: CscServer,
+                                                             tmp_path: Path) -> None:
+    """Through the API as the official's page does it: the official (logged in) has the
+    service send the code, then signs with it; a wrong code signs nothing; another official
+    cannot even ask for a code on this profile."""
+    from fastapi.testclient import TestClient
+
+    from pipeline.api.app import create_app
+    from tests.accounts_env import logged_in, make_person
+    from tests.signing_site import run_job, shown
+
+    ids = env.ingest_results(tmp_path / "in", 2, seed=60)
+    app = create_app(env.settings, env.store)
+    accounts = app.state.services.accounts
+    an = make_person(accounts, "an", "official", "Nguyễn Văn An")
+    other = make_person(accounts, "binh", "official", "Trần Văn Bình")
+    page = TestClient(app, base_url="https://testserver")
+    logged_in(page, an)
+    sent = page.post("/v1/signing/profiles/an-csc/otp")
+    assert sent.status_code == 200 and "SMS" in sent.json()["message"], sent.text
+    versions = shown(page, "an-csc", ids)
+    wrong = run_job(page, "an-csc", ids, otp="000000", shown=versions)
+    assert [i["message"] for i in wrong["items"]] == [WRONG_CODE_MESSAGE] * 2, wrong
+    for doc_id in ids:
+        _unsigned(env, doc_id, load_profile(env.settings, "an-csc"))
+    page.post("/v1/signing/profiles/an-csc/otp")
+    right = run_job(page, "an-csc", ids, otp=csc.last_code("an-rsa"), shown=versions)
+    assert [i["outcome"] for i in right["items"]] == ["signed", "signed"], right
+    for doc_id in ids:
+        record = env.store.get_record(doc_id)
+        data = env.store.read(env.store.artifact(record, Variant.SIGNED))
+        assert verify_pdf(data, trust_roots(env.settings)).ok
+        entry: dict[str, Any] = next(iter(env.store.audit_entries(f"signatures/{doc_id}/")))
+        assert entry["actor"]["id"] == "an" and entry["activation"] == "csc"
+    intruder = TestClient(app, base_url="https://testserver")
+    logged_in(intruder, other)
+    assert intruder.post("/v1/signing/profiles/an-csc/otp").status_code == 403

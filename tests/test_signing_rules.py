@@ -80,8 +80,9 @@ def test_a_system_key_with_every_scope_applies_no_signature(site: SigningSite,
     assert {p.name for p in profiles} >= {"official", "official-b", "official-pin", "seal",
                                           "copy"}
     for route, method in routes:
-        url = route.path.format_map({k: doc_id for k in route.param_convertors})
         for profile in profiles:
+            url = route.path.format_map({k: profile.name if k == "name" else doc_id
+                                         for k in route.param_convertors})
             body = {"profile": profile.name, "documents": [doc_id], "pin": "123456",
                     "otp": "123456", "shown": {doc_id: current}}
             answer = system.request(method, url, json=body)

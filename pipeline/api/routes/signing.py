@@ -33,7 +33,9 @@ from pipeline.errors import NotFound, SohoaError
 from pipeline.sign import authority
 from pipeline.sign.authority import Mandate
 from pipeline.sign.batch import BatchItem, pending, sign_batch
+from pipeline.sign.csc import send_code
 from pipeline.sign.profiles import Activation, Profile, list_profiles, load_profile
+from pipeline.sign.secrets import ActivationSecret
 from pipeline.sign.state import Grants, PinGuard, ProfileLocked
 from pipeline.sign.versions import base_version as current_version
 
@@ -103,18 +105,18 @@ def permitted(svc: Services, who: Actor, name: str) -> Profile:
     return profile
 
 
-def _secret(profile: Profile, body: SignRequest) -> str | None:
+def _secret(profile: Profile, body: SignRequest) -> ActivationSecret | None:
     """The activation data the profile needs, from the request (422 when missing)."""
     if profile.activation is Activation.PIN:
         if body.pin is None or not body.pin.get_secret_value():
             raise ApiError(422, "can-ma-pin", f"Hồ sơ ký '{profile.name}' cần mã PIN của khóa "
                            "cho lô ký này.")
-        return body.pin.get_secret_value()
+        return ActivationSecret(body.pin.get_secret_value(), "pin")
     if profile.activation is Activation.CSC:
         if body.otp is None or not body.otp.get_secret_value():
             raise ApiError(422, "can-ma-otp", f"Hồ sơ ký '{profile.name}' cần mã xác thực một "
                            "lần của dịch vụ ký từ xa.")
-        return body.otp.get_secret_value()
+        return ActivationSecret(body.otp.get_secret_value(), "csc")
     if profile.activation is Activation.AGENT:
         raise ApiError(409, "ky-bang-thiet-bi", f"Hồ sơ ký '{profile.name}' ký bằng thiết bị "
                        "của người ký qua sohoa agent, không ký trên máy chủ.")
@@ -148,7 +150,7 @@ class SigningJobs:
         self.lock = threading.Lock()
 
     def start(self, svc: Services, profile: Profile, documents: list[str], mandate: Mandate,
-              secret: str | None) -> SigningJob:
+              secret: ActivationSecret | None) -> SigningJob:
         job = SigningJob(secrets.token_hex(8), profile.name, list(dict.fromkeys(documents)),
                          _owner(mandate.actor))
         with self.lock:
@@ -166,8 +168,7 @@ class SigningJobs:
                 settings = dataclasses.replace(
                     svc.settings, sign=dataclasses.replace(svc.settings.sign, workers=1))
                 report = sign_batch(settings, svc.store, profile, job.documents,
-                                    mandate=mandate, progress=progress,
-                                    prompt=(lambda _question: secret or ""))
+                                    mandate=mandate, progress=progress, activation=secret)
                 job.signer = report.signer
                 job.state = "done"
             except SohoaError as exc:
@@ -227,6 +228,23 @@ def create_job(body: SignRequest, request: Request, who: Caller) -> dict[str, An
     mandate = Mandate(who, _check_shown(svc, who, body), request.state.request_id)
     jobs: SigningJobs = request.app.state.signing
     return jobs.start(svc, profile, body.documents, mandate, secret).to_dict()
+
+
+@router.post("/profiles/{name}/otp", summary="Nhờ dịch vụ ký từ xa gửi mã OTP cho lô ký tới",
+             openapi_extra=APPLIES_SIGNATURE)
+def send_otp(name: Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9_\-]{0,40}$")],
+             request: Request, who: Caller) -> dict[str, Any]:
+    """For a remote-signing profile the caller may use: the service sends the official a
+    one-time code (SMS), or says to read it in their authenticator app."""
+    svc = services(request)
+    profile = permitted(svc, who, name)
+    if profile.activation is not Activation.CSC:
+        raise ApiError(409, "khong-phai-ky-tu-xa", f"Hồ sơ ký '{profile.name}' không dùng dịch "
+                       "vụ ký từ xa.")
+    try:
+        return {"message": send_code(profile, svc.settings.sign)}
+    except SohoaError as exc:
+        raise ApiError(502, exc.code, exc.message) from None
 
 
 @router.get("/jobs/{job_id}", summary="Tiến độ một lô ký")
